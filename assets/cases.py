@@ -1,0 +1,48 @@
+"""Cases: complaints merged across channels, their lifecycles, holders and clocks."""
+
+
+import dagster as dg
+
+from assets.common import WAREHOUSE_POOL, count, run_all
+from pipelines.resources import RaporHome
+
+CASE_SQL = [
+    "case_members", "case_events", "case_pauses", "segments", "case_heads", "clocks", "cases",
+]  # fmt: skip
+
+
+@dg.asset(
+    group_name="cases",
+    deps=["staged_sources", "calendar_days"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+)
+def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """One row per case (`cases`): the same complaint through several channels counted once,
+    with status, holder, resolution clock in working days and its deadline; plus the tables
+    behind it: `case_members`, `case_events`, `case_pauses`, `segments`, `clocks`."""
+    params = rapor.sql_params()
+    with rapor.warehouse() as con:
+        run_all(con, CASE_SQL, params)
+        meta = {
+            "cases": count(con, "cases"),
+            "complaints_merged": count(con, "case_members", "NOT is_primary"),
+            "resolved": count(con, "cases", "status = 'resolved'"),
+            "open": count(con, "cases", "status IN ('received', 'forwarded', 'in_progress')"),
+            "judged_resolution_deadlines": count(con, "cases", "resolution_met IS NOT NULL"),
+        }
+    return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(group_name="cases", deps=["cases"], pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """Every countable fact (segment received, deadline judged, resolution, rating, backlog
+    at month end) with its month and the unit and officer it is credited to."""
+    with rapor.warehouse() as con:
+        run_all(con, ["holder_facts"], rapor.sql_params())
+        months = con.execute(
+            "SELECT min(month), max(month), count(*) FROM holder_facts"
+        ).fetchone()
+    return dg.MaterializeResult(
+        metadata={"first_month": months[0], "last_month": months[1], "facts": months[2]}
+    )

@@ -1,0 +1,100 @@
+"""Ingestion: every source folder's files read as text, typed, checked; bad rows quarantined."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.common import WAREHOUSE_POOL, count, replace_table, run_all
+from assets.readers import Reporters, empty_frame, find_table_file, read_table
+from pipelines.resources import RaporHome
+
+SOURCE_TABLES = ("complaints", "events", "ratings")
+INPUT_TABLES = ("complaints", "events", "ratings", "units", "officers", "calendar_overrides")
+
+
+def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
+    """All source folders' files by table, reporter ids hashed; and the files read."""
+    reporters = Reporters(home.hash_secret())
+    frames: dict[str, list[pl.DataFrame]] = {t: [empty_frame(t)] for t in SOURCE_TABLES}
+    files = []
+    for folder in home.source_dirs():
+        for table in SOURCE_TABLES:
+            path = find_table_file(folder, table)
+            if path is not None:
+                frames[table].append(read_table(path, table, folder.name, reporters))
+                files.append(f"{folder.name}/{path.name}")
+    return {t: pl.concat(fs) for t, fs in frames.items()}, files
+
+
+@dg.asset(group_name="ingest", pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """Every row of every file in `DIR/sources/*/` as text (`raw_complaints`, `raw_events`,
+    `raw_ratings`) with source, file and row number; reporter ids already hashed."""
+    frames, files = read_sources(rapor.home)
+    with rapor.warehouse() as con:
+        for table, frame in frames.items():
+            replace_table(con, f"raw_{table}", frame)
+    meta = {f"{t}_rows": f.height for t, f in frames.items()}
+    context.log.info(f"read {len(files)} files: {meta}")
+    return dg.MaterializeResult(metadata={**meta, "files": ", ".join(files) or "(none)"})
+
+
+def _counts_add_up(con) -> dg.AssetCheckResult:
+    rows = []
+    for table in INPUT_TABLES:
+        read, kept, rejected = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL), "  # noqa: S608
+            f"count(*) FILTER (WHERE reason IS NOT NULL) FROM checked_{table}"
+        ).fetchone()
+        quarantined = con.execute(
+            "SELECT count(*) FROM quarantine WHERE input_table = $t", {"t": table}
+        ).fetchone()[0]
+        rows.append((table, read, kept, rejected, quarantined))
+    bad = [r for r in rows if r[1] != r[2] + r[4] or r[3] != r[4]]
+    return dg.AssetCheckResult(
+        check_name="rows_add_up",
+        passed=not bad,
+        metadata={
+            f"{t}": f"read {r} = staged {k} + quarantined {q}" for t, r, k, _, q in rows
+        },
+        description="every input row is either staged or quarantined",
+    )
+
+
+@dg.asset(
+    group_name="ingest",
+    deps=["source_rows", "reference_data"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+    check_specs=[dg.AssetCheckSpec("rows_add_up", asset="staged_sources", blocking=True)],
+)
+def staged_sources(context: dg.AssetExecutionContext, rapor: RaporHome):
+    """Typed, checked source tables `stg_complaints`, `stg_events`, `stg_ratings` (local
+    time of the tenant) and `quarantine`: every rejected input row, with its source, file,
+    row number, raw values and the reason."""
+    params = rapor.sql_params()
+    with rapor.warehouse() as con:
+        run_all(con, ["stg_complaints", "stg_events", "stg_ratings"], params)
+        run_all(con, ["quarantine"], {"run_id": context.run_id})
+        staged = {t: count(con, f"stg_{t}") for t in SOURCE_TABLES}
+        by_reason = con.execute(
+            "SELECT input_table, regexp_replace(reason, '[:(].*', '') AS why, count(*) "
+            "FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 20"
+        ).fetchall()
+        quarantined = count(con, "quarantine")
+        check = _counts_add_up(con)
+    if quarantined:
+        context.log.warning(
+            f"{quarantined} input rows quarantined: "
+            + "; ".join(f"{t} {why.strip()} x{n}" for t, why, n in by_reason)
+        )
+    yield dg.MaterializeResult(
+        metadata={
+            **{f"staged_{t}": n for t, n in staged.items()},
+            "quarantined": quarantined,
+            "quarantine_reasons": dg.MetadataValue.md(
+                "\n".join(f"- {t}: {why.strip()} ({n})" for t, why, n in by_reason) or "none"
+            ),
+        }
+    )
+    yield check

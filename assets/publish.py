@@ -1,0 +1,89 @@
+"""Publication: the serving snapshot the app and other tools read, swapped in atomically."""
+
+
+import datetime as dt
+import os
+import shutil
+from importlib.metadata import version
+
+import dagster as dg
+
+from assets.common import WAREHOUSE_POOL
+from pipelines.resources import RaporHome
+
+# warehouse table -> snapshot table
+SNAPSHOT_TABLES = {
+    "cases": "cases",
+    "officer_month": "officer_month",
+    "unit_month": "unit_month",
+    "quarantine": "quarantine",
+    "ref_units": "units",
+    "ref_officers": "officers",
+    "case_events": "case_events",
+    "case_members": "case_members",
+    "segments": "segments",
+    "clocks": "clocks",
+    "calendar_days": "calendar_days",
+}
+
+
+@dg.asset(
+    group_name="publish",
+    deps=["officer_month", "unit_month"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "parquet"},
+)
+def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """The published snapshot `DIR/serving/rapor.duckdb` (and `serving/parquet/*.parquet`):
+    the tables of the contract plus `snapshot_info`. Written beside, then renamed into
+    place, so readers see the old snapshot or the new one, never half of one."""
+    home = rapor.home
+    policy = rapor.policy()
+    home.serving_dir.mkdir(parents=True, exist_ok=True)
+    tmp = home.serving_dir / f".rapor.duckdb.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    parquet_new = home.serving_dir / f".parquet.{os.getpid()}.tmp"
+    shutil.rmtree(parquet_new, ignore_errors=True)
+    parquet_new.mkdir()
+    info = {
+        "tenant": home.tenant.code,
+        "tenant_name": home.tenant.name,
+        "timezone": home.tenant.timezone,
+        "as_of_date": rapor.as_of_date(),
+        "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "run_id": context.run_id,
+        "policy_version": policy.version,
+        "policy_hash": policy.hash,
+        "code_version": version("rapor"),
+    }
+    with rapor.warehouse() as con:
+        con.execute("ATTACH $path AS snap", {"path": str(tmp)})
+        try:
+            for source, target in SNAPSHOT_TABLES.items():
+                con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")  # noqa: S608
+            con.execute(
+                "CREATE TABLE snap.snapshot_info AS SELECT "
+                + ", ".join(f"${k} AS {k}" for k in info),
+                info,
+            )
+            for target in [*SNAPSHOT_TABLES.values(), "snapshot_info"]:
+                con.execute(
+                    f"COPY snap.{target} TO $out (FORMAT parquet)",  # noqa: S608
+                    {"out": str(parquet_new / f"{target}.parquet")},
+                )
+            sizes = {
+                t: con.execute(f"SELECT count(*) FROM snap.{t}").fetchone()[0]  # noqa: S608
+                for t in SNAPSHOT_TABLES.values()
+            }
+        finally:
+            con.execute("DETACH snap")
+    os.replace(tmp, home.snapshot_path)
+    old = home.serving_dir / f".parquet.{os.getpid()}.old"
+    if home.parquet_dir.exists():
+        os.replace(home.parquet_dir, old)
+    os.replace(parquet_new, home.parquet_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    context.log.info(f"published {home.snapshot_path}")
+    return dg.MaterializeResult(
+        metadata={"snapshot": str(home.snapshot_path), **{f"rows_{k}": v for k, v in sizes.items()}}
+    )

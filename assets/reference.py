@@ -1,0 +1,44 @@
+"""Reference data: units, officers (with their postings over time) and calendar overrides."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.common import WAREHOUSE_POOL, count, replace_table, run_all
+from assets.readers import empty_frame, find_table_file, read_table
+from pipelines.resources import RaporHome
+
+REFERENCE_TABLES = ("units", "officers", "calendar_overrides")
+
+
+def read_reference(home) -> dict[str, pl.DataFrame]:
+    frames = {}
+    for table in REFERENCE_TABLES:
+        path = find_table_file(home.reference_dir, table)
+        frames[table] = (
+            read_table(path, table, "reference", None) if path else empty_frame(table)
+        )
+    return frames
+
+
+@dg.asset(group_name="reference", pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def reference_data(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """Typed reference tables `ref_units`, `ref_officers` and `ref_calendar_overrides`
+    from `DIR/reference/*.csv`; rejected rows wait in `checked_*` for the quarantine."""
+    frames = read_reference(rapor.home)
+    if frames["units"].height == 0:
+        raise dg.Failure(f"no units: {rapor.home.reference_dir}/units.csv is missing or empty")
+    with rapor.warehouse() as con:
+        for table, frame in frames.items():
+            replace_table(con, f"raw_{table}", frame)
+        run_all(con, ["stg_units", "stg_officers", "stg_calendar_overrides"], {})
+        meta = {
+            "units": count(con, "ref_units"),
+            "officers": count(con, "ref_officers"),
+            "calendar_overrides": count(con, "ref_calendar_overrides"),
+            "rejected": sum(
+                count(con, f"checked_{t}", "reason IS NOT NULL") for t in REFERENCE_TABLES
+            ),
+        }
+    context.log.info(f"reference data: {meta}")
+    return dg.MaterializeResult(metadata=meta)

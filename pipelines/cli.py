@@ -1,0 +1,143 @@
+"""The `rapor` command line: demo, run, app, calendar."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.home import HOME_ENV, Home, HomeError
+
+
+def _print_summary(summary, seconds: float, home: Home) -> None:
+    first, last = summary.months
+    print(f"\nrapor: published scorecards for {home.tenant.name} ({first} .. {last})")
+    print(f"  cases            {summary.cases:>8,}  ({summary.complaints_merged:,} "
+          "complaints merged into another channel's case)")  # fmt: skip
+    print(f"  officers scored  {summary.officers:>8,}")
+    print(f"  units scored     {summary.units:>8,}")
+    print(f"  quarantined rows {summary.quarantined:>8,}")
+    for table, why, n in summary.quarantine_reasons[:12]:
+        print(f"      {n:>6,}  {table}: {why}")
+    print(f"  snapshot         {summary.snapshot}")
+    print(f"  Dagster runs     {', '.join(summary.runs)} (DAGSTER_HOME={home.dagster_home})")
+    print(f"  took             {seconds:.1f} s")
+    print("\nOpen the app with:")
+    print(f"  rapor app --home {home.root}")
+    print("then browse to http://localhost:8501")
+
+
+def _run(home: Home, month: str | None) -> int:
+    from pipelines.runner import PipelineFailed, run_pipeline
+
+    started = time.monotonic()
+    try:
+        summary = run_pipeline(home, month)
+    except PipelineFailed as exc:
+        print(f"rapor: the run failed; the previous snapshot (if any) is still served.\n  {exc}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    _print_summary(summary, time.monotonic() - started, home)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from pipelines.demo import generate_city
+
+    home = Home.resolve(args.home)
+    home.root.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    facts = generate_city(home.root, complaints=args.complaints, seed=args.seed)
+    print(f"rapor: generated a demo city in {home.root} in {time.monotonic() - started:.1f} s: "
+          f"{facts}")  # fmt: skip
+    return _run(home, None)
+
+
+def cmd_run(args) -> int:
+    return _run(Home.resolve(args.home), args.month)
+
+
+def cmd_app(args) -> int:
+    home = Home.resolve(args.home)
+    if not home.snapshot_path.exists():
+        print(f"rapor: no published snapshot at {home.snapshot_path}; run `rapor run` first",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    app = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
+    env = {**os.environ, HOME_ENV: str(home.root)}
+    command = [sys.executable, "-m", "streamlit", "run", str(app),
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]  # fmt: skip
+    print(f"rapor: serving {home.snapshot_path} on http://localhost:{args.port}")
+    return subprocess.call(command, env=env)
+
+
+def cmd_calendar(args) -> int:
+    import datetime as dt
+
+    import polars as pl
+
+    from assets.calendar import STANDARD_KIND, build_calendar
+    from assets.reference import read_reference
+
+    home = Home.resolve(args.home)
+    overrides = read_reference(home)["calendar_overrides"]
+    overrides = overrides.select(
+        pl.col("date").str.strip_chars().str.to_date(strict=False),
+        pl.col("is_working_day").str.to_lowercase().is_in(["true", "1", "yes", "ya"]),
+        "note",
+        pl.col("applies_to").str.strip_chars().str.to_lowercase(),
+    ).drop_nulls("date")
+    kind = args.kind or STANDARD_KIND
+    days = build_calendar(kind, args.workweek, overrides).filter(
+        pl.col("day").dt.year() == args.year, ~pl.col("is_working_day")
+    )
+    print(f"Non-working days {args.year}, calendar {kind}-{args.workweek}d "
+          f"({home.tenant.name}):")  # fmt: skip
+    for day, note in days.select("day", "note").iter_rows():
+        print(f"  {day:%Y-%m-%d} {day:%a}  {note}")
+    working = 366 if dt.date(args.year, 12, 31).timetuple().tm_yday == 366 else 365
+    print(f"{working - days.height} working days, {days.height} non-working days")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rapor", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_home(p):
+        p.add_argument("--home", help=f"the home folder (default: ${HOME_ENV})")
+        return p
+
+    p = with_home(sub.add_parser("demo", help="create a demo city in DIR and run everything"))
+    p.add_argument("--complaints", type=int, default=30_000)
+    p.add_argument("--seed", type=int, default=20251)
+    p.set_defaults(func=cmd_demo)
+
+    p = with_home(sub.add_parser("run", help="run the pipeline over what DIR holds"))
+    p.add_argument("--month", help="recompute only this month (YYYY-MM)")
+    p.set_defaults(func=cmd_run)
+
+    p = with_home(sub.add_parser("app", help="serve the app on the published snapshot"))
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_app)
+
+    p = with_home(sub.add_parser("calendar", help="print a year's non-working days"))
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", help="unit kind whose overrides apply (default: tenant-wide)")
+    p.add_argument("--workweek", type=int, choices=(5, 6), default=5)
+    p.set_defaults(func=cmd_calendar)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except HomeError as exc:
+        print(f"rapor: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

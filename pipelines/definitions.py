@@ -1,0 +1,17 @@
+"""The one Dagster entry point: every asset, check, job, schedule, sensor and resource."""
+
+import dagster as dg
+
+from assets import calendar, cases, ingest, months, publish, reference
+from pipelines.jobs import rapor_job
+from pipelines.resources import home_resource
+from pipelines.schedules import monthly_schedule
+from pipelines.sensors import source_file_sensor
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([reference, calendar, ingest, cases, months, publish]),
+    jobs=[rapor_job],
+    schedules=[monthly_schedule],
+    sensors=[source_file_sensor],
+    resources={"rapor": home_resource()},
+)

@@ -1,0 +1,142 @@
+"""The rapor home folder: where one tenant's config, sources, warehouse and snapshot live.
+
+See docs/home.md for the layout. Everything that needs a path asks a `Home` for it, so no
+path is hard-coded anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+HOME_ENV = "RAPOR_HOME"
+SECRET_ENV = "RAPOR_HASH_SECRET"
+TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+class HomeError(ValueError):
+    """A home folder that cannot be used, with a message saying what to fix."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    code: str
+    timezone: str
+    as_of: str | None = None  # data cut-off (ISO date); None means "today"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def resolve(cls, path: str | os.PathLike | None = None) -> Home:
+        """The home given explicitly, else $RAPOR_HOME."""
+        chosen = path or os.environ.get(HOME_ENV)
+        if not chosen:
+            raise HomeError(f"no home folder: pass --home DIR or set {HOME_ENV}")
+        return cls(Path(chosen).expanduser().resolve())
+
+    # --- layout -------------------------------------------------------------------------
+    @property
+    def tenant_file(self) -> Path:
+        return self.root / "tenant.yaml"
+
+    @property
+    def policy_file(self) -> Path:
+        return self.root / "policy.yaml"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.root / "secret.key"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "reference"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse" / "rapor.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.serving_dir / "rapor.duckdb"
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.serving_dir / "parquet"
+
+    # --- contents -----------------------------------------------------------------------
+    @cached_property
+    def tenant(self) -> Tenant:
+        if not self.tenant_file.exists():
+            raise HomeError(f"{self.tenant_file} is missing: is {self.root} a rapor home?")
+        raw = yaml.safe_load(self.tenant_file.read_text()) or {}
+        missing = [k for k in ("name", "code", "timezone") if not raw.get(k)]
+        if missing:
+            raise HomeError(f"{self.tenant_file}: missing {', '.join(missing)}")
+        if raw["timezone"] not in TIME_ZONES:
+            raise HomeError(
+                f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}"
+            )
+        as_of = raw.get("as_of")
+        return Tenant(
+            name=str(raw["name"]),
+            code=str(raw["code"]),
+            timezone=raw["timezone"],
+            as_of=str(as_of) if as_of else None,
+        )
+
+    def hash_secret(self) -> bytes:
+        """The per-tenant secret that keys reporter hashes; created on first use."""
+        if os.environ.get(SECRET_ENV):
+            return os.environ[SECRET_ENV].encode()
+        if not self.secret_file.exists():
+            self.secret_file.write_text(secrets.token_hex(32))
+            self.secret_file.chmod(0o600)
+        return self.secret_file.read_text().strip().encode()
+
+    def source_dirs(self) -> list[Path]:
+        if not self.sources_dir.exists():
+            return []
+        return sorted(p for p in self.sources_dir.iterdir() if p.is_dir())
+
+    def ensure_dirs(self) -> None:
+        for d in (self.warehouse_path.parent, self.dagster_home, self.serving_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        dagster_yaml = self.dagster_home / "dagster.yaml"
+        if not dagster_yaml.exists():
+            dagster_yaml.write_text(DAGSTER_YAML)
+
+
+# Writers to the warehouse share one pool of size 1: DuckDB allows a single writer.
+DAGSTER_YAML = """\
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""

@@ -1,0 +1,13 @@
+"""Jobs: the whole pipeline, from sources to the published snapshot."""
+
+import dagster as dg
+
+from pipelines.partitions import monthly
+
+rapor_job = dg.define_asset_job(
+    "rapor_job",
+    selection=dg.AssetSelection.all(),
+    partitions_def=monthly,
+    description="Ingest every source, build cases and clocks, recompute the month partitions "
+    "of the run, audit, publish the serving snapshot.",
+)

@@ -1,0 +1,123 @@
+"""Running the pipeline in-process on a home (what `rapor run` and `rapor demo` do).
+
+Runs go through the home's own Dagster instance (DIR/dagster), so they show up in
+`dg dev` with their logs, metadata and check results.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.home import Home
+from pipelines.partitions import partition_key, range_tags
+from pipelines.resources import RaporHome
+from pipelines.warehouse import connect
+
+UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", "cases",
+            "holder_facts"]  # fmt: skip
+MONTHLY = ["officer_month", "unit_month", "serving_snapshot"]
+
+
+class PipelineFailed(RuntimeError):
+    """A run that did not complete; the previous snapshot is still the one served."""
+
+
+@dataclass
+class RunSummary:
+    runs: list[str]
+    months: tuple[str, str]
+    cases: int
+    complaints_merged: int
+    officers: int
+    units: int
+    quarantined: int
+    quarantine_reasons: list[tuple[str, str, int]]
+    snapshot: str
+
+
+def instance_for(home: Home) -> dg.DagsterInstance:
+    home.ensure_dirs()
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    return dg.DagsterInstance.get()
+
+
+def _materialize(selection: list[str], home: Home, instance, tags=None, partition_key=None):
+    from pipelines.definitions import defs
+
+    assets = list(defs.assets)
+    result = dg.materialize(
+        assets,
+        selection=selection,
+        instance=instance,
+        resources={"rapor": RaporHome(path=str(home.root))},
+        tags=tags,
+        partition_key=partition_key,
+        raise_on_error=False,
+    )
+    failed_checks = [
+        e.asset_check_evaluation_data.check_name
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.asset_check_evaluation_data.passed
+    ]
+    if not result.success or failed_checks:
+        failures = [
+            f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+            for e in result.all_events
+            if e.is_step_failure
+        ]
+        detail = "; ".join(failures + [f"check failed: {c}" for c in failed_checks])
+        raise PipelineFailed(f"run {result.run_id} failed: {detail or 'see dg dev'}")
+    return result.run_id
+
+
+def data_months(home: Home) -> tuple[str, str]:
+    con = connect(home.warehouse_path, read_only=True)
+    try:
+        first, last = con.execute("SELECT min(month), max(month) FROM holder_facts").fetchone()
+    finally:
+        con.close()
+    if first is None:
+        raise PipelineFailed("no complaints were staged: nothing to score")
+    return first, last
+
+
+def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
+    """Ingest everything, then recompute `month` (YYYY-MM) or every month with data, audit,
+    and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
+    instance = instance_for(home)
+    if month:
+        run = _materialize(UPSTREAM + MONTHLY, home, instance, partition_key=partition_key(month))
+        runs, months = [run], (month, month)
+    else:
+        first_run = _materialize(UPSTREAM, home, instance)
+        months = data_months(home)
+        second_run = _materialize(MONTHLY, home, instance, tags=range_tags(*months))
+        runs = [first_run, second_run]
+    return summarize(home, runs, months)
+
+
+def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummary:
+    con = connect(home.snapshot_path, read_only=True)
+    try:
+        one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
+        reasons = con.execute(
+            "SELECT input_table, regexp_replace(reason, '[:(].*', '') AS why, count(*) "
+            "FROM quarantine GROUP BY ALL ORDER BY 3 DESC, 1, 2"
+        ).fetchall()
+        return RunSummary(
+            runs=runs,
+            months=months,
+            cases=one("SELECT count(*) FROM cases"),
+            complaints_merged=one("SELECT count(*) FROM case_members WHERE NOT is_primary"),
+            officers=one("SELECT count(DISTINCT officer_nip) FROM officer_month"),
+            units=one("SELECT count(DISTINCT unit_code) FROM unit_month"),
+            quarantined=one("SELECT count(*) FROM quarantine"),
+            quarantine_reasons=[(t, w.strip(), n) for t, w, n in reasons],
+            snapshot=str(home.snapshot_path),
+        )
+    finally:
+        con.close()

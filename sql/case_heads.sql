@@ -1,0 +1,74 @@
+-- One row per case with what its lifecycle says: receipt, first forward and response, the
+-- final resolution (a resolution undone by a later reopening does not count), closing
+-- status and the final holder.
+CREATE OR REPLACE TABLE case_heads AS
+WITH members AS (
+    SELECT
+        case_id,
+        min(received_at) AS received_at,
+        list(DISTINCT channel ORDER BY channel) AS channels,
+        count(*) AS member_count,
+        any_value(source) FILTER (WHERE is_primary) AS source,
+        any_value(source_id) FILTER (WHERE is_primary) AS source_id
+    FROM case_members
+    GROUP BY case_id
+), lifecycle AS (
+    SELECT
+        case_id,
+        min(event_at) FILTER (WHERE event_type = 'forwarded') AS forwarded_at,
+        min(event_at) FILTER (WHERE event_type = 'responded') AS first_response_at,
+        max(seq) FILTER (WHERE event_type = 'resolved') AS last_resolved_seq,
+        max(seq) FILTER (WHERE event_type = 'reopened') AS last_reopened_seq,
+        max(event_at) FILTER (WHERE event_type = 'resolved') AS last_resolved_at,
+        arg_max(event_type, seq) FILTER (
+            WHERE event_type IN ('resolved', 'reopened', 'archived', 'rejected')
+        ) AS last_closing_type,
+        count(*) FILTER (WHERE event_type = 'reopened') AS reopen_count,
+        count(*) FILTER (WHERE event_type IN ('forwarded', 'reassigned')) AS transfers,
+        max(event_at) AS last_event_at
+    FROM case_events
+    GROUP BY case_id
+), last_holder AS (
+    SELECT case_id, arg_max(unit_code, segment_no) AS unit_code,
+           arg_max(officer_nip, segment_no) AS officer_nip,
+           arg_max(calendar_key, segment_no) AS calendar_key
+    FROM segments
+    GROUP BY case_id
+)
+SELECT
+    m.case_id,
+    m.source,
+    m.source_id,
+    m.channels,
+    m.member_count,
+    m.received_at,
+    c.category,
+    c.complaint_class,
+    c.title,
+    c.description,
+    c.district,
+    c.village,
+    c.lat,
+    c.lon,
+    c.is_anonymous,
+    c.is_confidential,
+    c.due_at AS source_due_at,
+    l.forwarded_at,
+    l.first_response_at,
+    CASE WHEN l.last_closing_type = 'resolved' THEN l.last_resolved_at END AS resolved_at,
+    coalesce(l.reopen_count, 0) AS reopen_count,
+    coalesce(l.transfers, 0) AS transfers,
+    CASE
+        WHEN l.last_closing_type = 'resolved' THEN 'resolved'
+        WHEN l.last_closing_type IN ('archived', 'rejected') THEN l.last_closing_type
+        WHEN l.first_response_at IS NOT NULL THEN 'in_progress'
+        WHEN l.forwarded_at IS NOT NULL THEN 'forwarded'
+        ELSE 'received'
+    END AS status,
+    h.unit_code,
+    h.officer_nip,
+    h.calendar_key
+FROM members AS m
+JOIN stg_complaints AS c ON c.source = m.source AND c.source_id = m.source_id
+LEFT JOIN lifecycle AS l USING (case_id)
+LEFT JOIN last_holder AS h USING (case_id);

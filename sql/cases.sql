@@ -1,0 +1,73 @@
+-- The published case table: one row per case (complaints merged across channels), with its
+-- resolution clock and who is credited with its resolution deadline: the holder at
+-- resolution when it was met, else the holder when the deadline passed (end of due date).
+CREATE OR REPLACE TABLE cases AS
+WITH resolution AS (
+    SELECT
+        *,
+        CASE WHEN met THEN end_at
+             ELSE CAST(due_date AS TIMESTAMP) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND
+        END AS credit_at
+    FROM clocks
+    WHERE clock = 'resolution'
+), credit AS (
+    SELECT r.case_id, s.unit_code, s.officer_nip
+    FROM resolution AS r
+    JOIN segments AS s
+        ON s.case_id = r.case_id AND s.start_at <= r.credit_at
+        AND (s.next_start_at IS NULL OR r.credit_at < s.next_start_at)
+), ratings AS (
+    SELECT
+        m.case_id,
+        arg_max(r.score, r.rated_at) AS rating_score,
+        arg_max(r.resolved, r.rated_at) AS rating_says_resolved,
+        max(r.rated_at) AS rated_at,
+        count(*) AS ratings_n
+    FROM stg_ratings AS r
+    JOIN case_members AS m USING (source, source_id)
+    GROUP BY m.case_id
+)
+SELECT
+    h.case_id,
+    $tenant AS tenant,
+    h.source,
+    h.source_id,
+    h.channels,
+    h.member_count,
+    h.received_at,
+    h.category,
+    h.complaint_class,
+    h.title,
+    h.description,
+    h.district,
+    h.village,
+    h.lat,
+    h.lon,
+    h.unit_code,
+    h.officer_nip,
+    h.status,
+    h.forwarded_at,
+    h.first_response_at,
+    h.resolved_at,
+    r.elapsed_wd AS resolution_wd,
+    r.allowed_wd AS resolution_due_wd,
+    r.due_date AS resolution_due_date,
+    r.paused_wd,
+    CASE WHEN r.judged THEN r.met END AS resolution_met,
+    CASE WHEN r.judged THEN r.due_month END AS resolution_judged_month,
+    c.unit_code AS credited_unit_code,
+    c.officer_nip AS credited_officer_nip,
+    f.elapsed_wd AS forwarding_wd,
+    CASE WHEN f.judged THEN f.met END AS forwarding_met,
+    h.reopen_count,
+    h.transfers,
+    g.rating_score,
+    g.rating_says_resolved,
+    g.rated_at,
+    h.is_confidential,
+    h.is_anonymous
+FROM case_heads AS h
+LEFT JOIN resolution AS r USING (case_id)
+LEFT JOIN credit AS c USING (case_id)
+LEFT JOIN clocks AS f ON f.case_id = h.case_id AND f.clock = 'forwarding'
+LEFT JOIN ratings AS g ON g.case_id = h.case_id;

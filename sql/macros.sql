@@ -1,0 +1,61 @@
+-- Macros shared by the other SQL files. Loaded on every read-write connection.
+
+-- Why an NIP (18-digit civil-servant number) is not plausible, or NULL when it is.
+-- Layout: birth date YYYYMMDD, appointment YYYYMM, sex digit (1 male, 2 female), serial.
+CREATE OR REPLACE MACRO nip_problem(nip) AS
+    CASE
+        WHEN nip IS NULL OR trim(nip) = '' THEN 'empty NIP'
+        WHEN NOT regexp_full_match(trim(nip), '[0-9]{18}')
+            THEN 'NIP must be 18 digits, got ' || length(trim(nip)) || ' characters'
+        WHEN try_strptime(substr(trim(nip), 1, 8), '%Y%m%d') IS NULL
+            THEN 'NIP birth date ' || substr(trim(nip), 1, 8) || ' is not a date'
+        WHEN year(try_strptime(substr(trim(nip), 1, 8), '%Y%m%d')) NOT BETWEEN 1940 AND 2010
+            THEN 'NIP birth year ' || substr(trim(nip), 1, 4) || ' is implausible'
+        WHEN try_strptime(substr(trim(nip), 9, 6) || '01', '%Y%m%d') IS NULL
+            THEN 'NIP appointment month ' || substr(trim(nip), 9, 6) || ' is not a month'
+        WHEN date_diff('year', try_strptime(substr(trim(nip), 1, 8), '%Y%m%d'),
+                       try_strptime(substr(trim(nip), 9, 6) || '01', '%Y%m%d')) < 17
+            THEN 'NIP appointment before age 17'
+        WHEN substr(trim(nip), 15, 1) NOT IN ('1', '2')
+            THEN 'NIP sex digit must be 1 or 2, got ' || substr(trim(nip), 15, 1)
+        ELSE NULL
+    END;
+
+-- An ISO 8601 text as a local TIMESTAMP of the tenant. A value with an offset (or Z) is
+-- converted to the tenant's zone; a value without one is already local. NULL if unparsable.
+CREATE OR REPLACE MACRO parse_local_ts(txt, tz) AS
+    CASE
+        WHEN txt IS NULL OR trim(txt) = '' THEN NULL
+        WHEN regexp_matches(trim(txt), '[T ][0-9:.]+ ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            THEN timezone(tz, try_cast(trim(txt) AS TIMESTAMPTZ))
+        ELSE try_cast(trim(txt) AS TIMESTAMP)
+    END;
+
+-- A boolean from the spellings sources use; NULL for blank; 'bad' values map to NULL too,
+-- and bool_problem says so.
+CREATE OR REPLACE MACRO parse_bool(txt) AS
+    CASE
+        WHEN lower(trim(txt)) IN ('true', 't', '1', 'yes', 'y', 'ya') THEN true
+        WHEN lower(trim(txt)) IN ('false', 'f', '0', 'no', 'n', 'tidak') THEN false
+        ELSE NULL
+    END;
+
+CREATE OR REPLACE MACRO bool_problem(txt) AS
+    txt IS NOT NULL AND trim(txt) <> '' AND parse_bool(txt) IS NULL;
+
+-- 95 % Wilson score interval for k successes out of n.
+CREATE OR REPLACE MACRO wilson_low(k, n) AS
+    CASE WHEN n > 0 THEN
+        ((k / n) + 1.959963984540054 ^ 2 / (2 * n)
+         - 1.959963984540054 * sqrt((k / n) * (1 - k / n) / n
+                                    + 1.959963984540054 ^ 2 / (4 * n * n)))
+        / (1 + 1.959963984540054 ^ 2 / n)
+    END;
+
+CREATE OR REPLACE MACRO wilson_high(k, n) AS
+    CASE WHEN n > 0 THEN
+        ((k / n) + 1.959963984540054 ^ 2 / (2 * n)
+         + 1.959963984540054 * sqrt((k / n) * (1 - k / n) / n
+                                    + 1.959963984540054 ^ 2 / (4 * n * n)))
+        / (1 + 1.959963984540054 ^ 2 / n)
+    END;

@@ -1,0 +1,54 @@
+-- Officer scorecards for the months $month_from..$month_to (YYYY-MM), replaced as a whole:
+-- delete then insert in one transaction, so a killed run leaves the old rows.
+CREATE TABLE IF NOT EXISTS officer_month (
+    tenant VARCHAR, month VARCHAR, officer_nip VARCHAR, officer_name VARCHAR,
+    unit_code VARCHAR, received BIGINT, resolved BIGINT,
+    response_due BIGINT, response_met BIGINT, response_rate DOUBLE,
+    response_rate_low DOUBLE, response_rate_high DOUBLE,
+    resolution_due BIGINT, resolution_met BIGINT, resolution_rate DOUBLE,
+    resolution_rate_low DOUBLE, resolution_rate_high DOUBLE,
+    resolution_wd_median DOUBLE, resolution_wd_p90 DOUBLE,
+    backlog_end BIGINT, overdue_backlog_end BIGINT,
+    ratings_n BIGINT, satisfaction_mean DOUBLE, satisfaction_shrunk DOUBLE,
+    rating_response_rate DOUBLE, reopen_rate DOUBLE,
+    expected_resolution_rate DOUBLE, observed_expected_ratio DOUBLE,
+    score DOUBLE, rating VARCHAR, provisional BOOLEAN, case_ids VARCHAR[]
+);
+
+BEGIN TRANSACTION;
+
+DELETE FROM officer_month WHERE month BETWEEN $month_from AND $month_to;
+
+INSERT INTO officer_month
+SELECT
+    $tenant,
+    m.month,
+    m.holder,
+    o.name,
+    coalesce(o.unit_code, home.unit_code),
+    m.received, m.resolved,
+    m.response_due, m.response_met, m.response_rate, m.response_rate_low, m.response_rate_high,
+    m.resolution_due, m.resolution_met, m.resolution_rate,
+    m.resolution_rate_low, m.resolution_rate_high,
+    m.resolution_wd_median, m.resolution_wd_p90,
+    m.backlog_end, m.overdue_backlog_end,
+    m.ratings_n, m.satisfaction_mean, m.satisfaction_shrunk,
+    m.rating_response_rate, m.reopen_rate,
+    m.expected_resolution_rate, m.observed_expected_ratio,
+    m.score, m.rating, m.provisional, m.case_ids
+FROM month_measures(
+    $month_from, $month_to, 'officer', $as_of_date, $shrinkage_k, $reopen_window_days,
+    $rating_window_days, $w_resolution, $w_response, $w_satisfaction, $min_judged,
+    $max_interval_width, $rating_above, $rating_below
+) AS m
+-- the officer's posting on the last day of the month, from the reference data
+LEFT JOIN ref_officers AS o
+    ON o.nip = m.holder
+    AND last_day(CAST(m.month || '-01' AS DATE))
+        BETWEEN o.valid_from AND coalesce(o.valid_to, DATE '9999-12-31')
+LEFT JOIN (
+    SELECT month, officer_nip, mode(unit_code) AS unit_code
+    FROM holder_facts GROUP BY ALL
+) AS home ON home.month = m.month AND home.officer_nip = m.holder;
+
+COMMIT;

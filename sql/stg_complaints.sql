@@ -1,0 +1,78 @@
+-- Complaints from every source, typed and checked; the first reason a row fails is kept.
+-- Timestamps become local time of the tenant ($tz). reporter_id arrives already hashed.
+CREATE OR REPLACE TABLE checked_complaints AS
+WITH typed AS (
+    SELECT
+        r.*,
+        trim(source_id) AS source_id_t,
+        lower(trim(channel)) AS channel_t,
+        parse_local_ts(received_at, $tz) AS received_at_t,
+        lower(trim(category)) AS category_t,
+        coalesce(lower(trim(complaint_class)), 'pengaduan') AS class_t,
+        try_cast(trim(lat) AS DOUBLE) AS lat_t,
+        try_cast(trim(lon) AS DOUBLE) AS lon_t,
+        parse_local_ts(due_at, $tz) AS due_at_t,
+        min(row_number) OVER (
+            PARTITION BY source, file, source_id, channel, received_at, category,
+                complaint_class, title, description, district, village, lat, lon,
+                reporter_id, is_anonymous, is_confidential, due_at
+        ) AS same_as_row,
+        min(row_number) OVER (PARTITION BY source, trim(source_id)) AS first_id_row
+    FROM raw_complaints AS r
+)
+SELECT
+    *,
+    coalesce(
+        file_problem,
+        CASE WHEN row_number <> same_as_row
+            THEN 'exact duplicate of row ' || same_as_row END,
+        CASE WHEN source_id_t IS NULL OR source_id_t = '' THEN 'missing source_id' END,
+        CASE WHEN row_number <> first_id_row
+            THEN 'source_id ' || source_id_t || ' already used at row ' || first_id_row END,
+        CASE WHEN channel_t IS NULL THEN 'missing channel' END,
+        CASE WHEN channel_t NOT IN ('lapor', 'city_portal', 'whatsapp', 'call_center', 'email',
+                                    'instagram', 'facebook', 'x', 'mass_media', 'walk_in',
+                                    'sms', 'mobile_app', 'letter', 'other')
+            THEN 'unknown channel ' || channel END,
+        CASE WHEN received_at IS NULL THEN 'missing received_at' END,
+        CASE WHEN received_at_t IS NULL THEN 'received_at is not a timestamp: ' || received_at END,
+        CASE WHEN received_at_t > $now THEN 'received_at is in the future: ' || received_at END,
+        CASE WHEN category_t IS NULL OR category_t = '' THEN 'missing category' END,
+        CASE WHEN class_t NOT IN ('pengaduan', 'aspirasi', 'permintaan_informasi',
+                                  'whistleblowing')
+            THEN 'unknown complaint_class ' || complaint_class END,
+        CASE WHEN lat IS NOT NULL AND (lat_t IS NULL OR lat_t NOT BETWEEN -90 AND 90)
+            THEN 'lat is not a latitude: ' || lat END,
+        CASE WHEN lon IS NOT NULL AND (lon_t IS NULL OR lon_t NOT BETWEEN -180 AND 180)
+            THEN 'lon is not a longitude: ' || lon END,
+        CASE WHEN bool_problem(is_anonymous)
+            THEN 'is_anonymous must be true or false, got ' || is_anonymous END,
+        CASE WHEN bool_problem(is_confidential)
+            THEN 'is_confidential must be true or false, got ' || is_confidential END,
+        CASE WHEN due_at IS NOT NULL AND due_at_t IS NULL
+            THEN 'due_at is not a timestamp: ' || due_at END
+    ) AS reason
+FROM typed;
+
+CREATE OR REPLACE TABLE stg_complaints AS
+SELECT
+    source,
+    source_id_t AS source_id,
+    channel_t AS channel,
+    received_at_t AS received_at,
+    category_t AS category,
+    class_t AS complaint_class,
+    title,
+    description,
+    trim(district) AS district,
+    trim(village) AS village,
+    lat_t AS lat,
+    lon_t AS lon,
+    reporter_id AS reporter_hash,
+    coalesce(parse_bool(is_anonymous), false) AS is_anonymous,
+    coalesce(parse_bool(is_confidential), false) AS is_confidential,
+    due_at_t AS due_at,
+    file,
+    row_number
+FROM checked_complaints
+WHERE reason IS NULL;

@@ -1,0 +1,64 @@
+-- Lifecycle events, typed and checked against their complaint and the reference data.
+CREATE OR REPLACE TABLE checked_events AS
+WITH typed AS (
+    SELECT
+        r.*,
+        trim(r.source_id) AS source_id_t,
+        parse_local_ts(r.event_at, $tz) AS event_at_t,
+        lower(trim(r.event_type)) AS event_type_t,
+        upper(trim(r.unit_code)) AS unit_code_t,
+        trim(r.officer_nip) AS nip_t,
+        min(r.row_number) OVER (
+            PARTITION BY r.source, r.file, r.source_id, r.event_at, r.event_type, r.unit_code,
+                r.officer_nip, r.note
+        ) AS same_as_row
+    FROM raw_events AS r
+)
+SELECT
+    t.*,
+    c.received_at AS complaint_received_at,
+    coalesce(
+        t.file_problem,
+        CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate of row ' || t.same_as_row END,
+        CASE WHEN t.source_id_t IS NULL OR t.source_id_t = '' THEN 'missing source_id' END,
+        CASE WHEN c.source_id IS NULL AND q.source_id_t IS NOT NULL
+            THEN 'its complaint ' || t.source_id_t || ' was quarantined' END,
+        CASE WHEN c.source_id IS NULL THEN 'unknown complaint ' || t.source_id_t END,
+        CASE WHEN t.event_at IS NULL THEN 'missing event_at' END,
+        CASE WHEN t.event_at_t IS NULL THEN 'event_at is not a timestamp: ' || t.event_at END,
+        CASE WHEN t.event_at_t > $now THEN 'event_at is in the future: ' || t.event_at END,
+        CASE WHEN t.event_at_t < c.received_at
+            THEN 'event before the complaint was received (' || t.event_at || ' < '
+                 || strftime(c.received_at, '%Y-%m-%d %H:%M:%S') || ')' END,
+        CASE WHEN t.event_type_t IS NULL THEN 'missing event_type' END,
+        CASE WHEN t.event_type_t NOT IN ('verified', 'forwarded', 'reassigned', 'responded',
+                                         'clarification_requested', 'clarified', 'resolved',
+                                         'reopened', 'archived', 'rejected', 'postponed')
+            THEN 'unknown event_type ' || t.event_type END,
+        CASE WHEN t.event_type_t IN ('forwarded', 'reassigned') AND t.unit_code_t IS NULL
+            THEN t.event_type_t || ' event without unit_code' END,
+        CASE WHEN t.unit_code_t IS NOT NULL
+                  AND t.unit_code_t NOT IN (SELECT unit_code FROM ref_units)
+            THEN 'unknown unit ' || t.unit_code_t END,
+        CASE WHEN t.nip_t IS NOT NULL THEN 'invalid NIP: ' || nip_problem(t.nip_t) END,
+        CASE WHEN t.nip_t IS NOT NULL AND t.nip_t NOT IN (SELECT nip FROM ref_officers)
+            THEN 'unknown officer ' || t.nip_t END
+    ) AS reason
+FROM typed AS t
+LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_id_t
+LEFT JOIN (SELECT DISTINCT source, source_id_t FROM checked_complaints WHERE reason IS NOT NULL)
+    AS q ON q.source = t.source AND q.source_id_t = t.source_id_t;
+
+CREATE OR REPLACE TABLE stg_events AS
+SELECT
+    source,
+    source_id_t AS source_id,
+    event_at_t AS event_at,
+    event_type_t AS event_type,
+    unit_code_t AS unit_code,
+    nip_t AS officer_nip,
+    note,
+    file,
+    row_number
+FROM checked_events
+WHERE reason IS NULL;

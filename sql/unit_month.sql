@@ -1,0 +1,47 @@
+-- Unit scorecards for the months $month_from..$month_to (YYYY-MM), replaced as a whole.
+CREATE TABLE IF NOT EXISTS unit_month (
+    tenant VARCHAR, month VARCHAR, unit_code VARCHAR, unit_name VARCHAR, unit_kind VARCHAR,
+    received BIGINT, resolved BIGINT,
+    forwarding_due BIGINT, forwarding_met BIGINT, forwarding_rate DOUBLE,
+    response_due BIGINT, response_met BIGINT, response_rate DOUBLE,
+    response_rate_low DOUBLE, response_rate_high DOUBLE,
+    resolution_due BIGINT, resolution_met BIGINT, resolution_rate DOUBLE,
+    resolution_rate_low DOUBLE, resolution_rate_high DOUBLE,
+    resolution_wd_median DOUBLE, resolution_wd_p90 DOUBLE,
+    backlog_end BIGINT, overdue_backlog_end BIGINT,
+    ratings_n BIGINT, satisfaction_mean DOUBLE, satisfaction_shrunk DOUBLE,
+    rating_response_rate DOUBLE, reopen_rate DOUBLE,
+    expected_resolution_rate DOUBLE, observed_expected_ratio DOUBLE,
+    score DOUBLE, rating VARCHAR, provisional BOOLEAN, case_ids VARCHAR[]
+);
+
+BEGIN TRANSACTION;
+
+DELETE FROM unit_month WHERE month BETWEEN $month_from AND $month_to;
+
+INSERT INTO unit_month
+SELECT
+    $tenant,
+    m.month,
+    m.holder,
+    u.name,
+    u.kind,
+    m.received, m.resolved,
+    m.forwarding_due, m.forwarding_met, m.forwarding_rate,
+    m.response_due, m.response_met, m.response_rate, m.response_rate_low, m.response_rate_high,
+    m.resolution_due, m.resolution_met, m.resolution_rate,
+    m.resolution_rate_low, m.resolution_rate_high,
+    m.resolution_wd_median, m.resolution_wd_p90,
+    m.backlog_end, m.overdue_backlog_end,
+    m.ratings_n, m.satisfaction_mean, m.satisfaction_shrunk,
+    m.rating_response_rate, m.reopen_rate,
+    m.expected_resolution_rate, m.observed_expected_ratio,
+    m.score, m.rating, m.provisional, m.case_ids
+FROM month_measures(
+    $month_from, $month_to, 'unit', $as_of_date, $shrinkage_k, $reopen_window_days,
+    $rating_window_days, $w_resolution, $w_response, $w_satisfaction, $min_judged,
+    $max_interval_width, $rating_above, $rating_below
+) AS m
+LEFT JOIN ref_units AS u ON u.unit_code = m.holder;
+
+COMMIT;
