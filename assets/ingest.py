@@ -75,10 +75,10 @@ def staged_sources(context: dg.AssetExecutionContext, rapor: RaporHome):
     params = rapor.sql_params()
     with rapor.warehouse() as con:
         run_all(con, ["stg_complaints", "stg_events", "stg_ratings"], params)
-        run_all(con, ["quarantine"], {"run_id": context.run_id})
+        run_all(con, ["quarantine"], {"run_id": context.run.run_id})
         staged = {t: count(con, f"stg_{t}") for t in SOURCE_TABLES}
         by_reason = con.execute(
-            "SELECT input_table, regexp_replace(reason, '[:(].*', '') AS why, count(*) "
+            "SELECT input_table, reason_code, count(*) "
             "FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 20"
         ).fetchall()
         quarantined = count(con, "quarantine")

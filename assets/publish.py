@@ -51,7 +51,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
         "timezone": home.tenant.timezone,
         "as_of_date": rapor.as_of_date(),
         "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        "run_id": context.run_id,
+        "run_id": context.run.run_id,
         "policy_version": policy.version,
         "policy_hash": policy.hash,
         "code_version": version("rapor"),

@@ -86,7 +86,7 @@ def _read_csv_rows(path: Path) -> pl.DataFrame:
     records, problems = [], []
     for fields in body:
         if len(fields) != width:
-            problems.append(f"row has {len(fields)} fields, header has {width}")
+            problems.append(f"malformed row: {len(fields)} fields, header has {width}")
             fields = (fields + [None] * width)[:width]
         else:
             problems.append(None)

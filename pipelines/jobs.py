@@ -2,12 +2,10 @@
 
 import dagster as dg
 
-from pipelines.partitions import monthly
 
 rapor_job = dg.define_asset_job(
     "rapor_job",
     selection=dg.AssetSelection.all(),
-    partitions_def=monthly,
     description="Ingest every source, build cases and clocks, recompute the month partitions "
     "of the run, audit, publish the serving snapshot.",
 )

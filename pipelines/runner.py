@@ -7,6 +7,7 @@ Runs go through the home's own Dagster instance (DIR/dagster), so they show up i
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import dagster as dg
@@ -19,6 +20,7 @@ from pipelines.warehouse import connect
 UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", "cases",
             "holder_facts"]  # fmt: skip
 MONTHLY = ["officer_month", "unit_month", "serving_snapshot"]
+LOG_LEVEL = os.environ.get("RAPOR_LOG_LEVEL", "WARNING")  # what the console shows of runs
 
 
 class PipelineFailed(RuntimeError):
@@ -45,6 +47,7 @@ def instance_for(home: Home) -> dg.DagsterInstance:
 
 
 def _materialize(selection: list[str], home: Home, instance, tags=None, partition_key=None):
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from pipelines.definitions import defs
 
     assets = list(defs.assets)
@@ -56,6 +59,7 @@ def _materialize(selection: list[str], home: Home, instance, tags=None, partitio
         tags=tags,
         partition_key=partition_key,
         raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": LOG_LEVEL}}}},
     )
     failed_checks = [
         e.asset_check_evaluation_data.check_name
@@ -74,10 +78,15 @@ def _materialize(selection: list[str], home: Home, instance, tags=None, partitio
     return result.run_id
 
 
-def data_months(home: Home) -> tuple[str, str]:
+def data_months(home: Home, as_of_month: str) -> tuple[str, str]:
+    """First and last month with facts; months after the data cut-off wait for their turn
+    (a deadline met early but falling due next month is judged next month)."""
     con = connect(home.warehouse_path, read_only=True)
     try:
-        first, last = con.execute("SELECT min(month), max(month) FROM holder_facts").fetchone()
+        first, last = con.execute(
+            "SELECT min(month), max(month) FROM holder_facts WHERE month <= $m",
+            {"m": as_of_month},
+        ).fetchone()
     finally:
         con.close()
     if first is None:
@@ -94,7 +103,8 @@ def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
         runs, months = [run], (month, month)
     else:
         first_run = _materialize(UPSTREAM, home, instance)
-        months = data_months(home)
+        as_of = RaporHome(path=str(home.root)).as_of_date()
+        months = data_months(home, as_of.strftime("%Y-%m"))
         second_run = _materialize(MONTHLY, home, instance, tags=range_tags(*months))
         runs = [first_run, second_run]
     return summarize(home, runs, months)
@@ -105,7 +115,7 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
     try:
         one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
         reasons = con.execute(
-            "SELECT input_table, regexp_replace(reason, '[:(].*', '') AS why, count(*) "
+            "SELECT input_table, reason_code, count(*) "
             "FROM quarantine GROUP BY ALL ORDER BY 3 DESC, 1, 2"
         ).fetchall()
         return RunSummary(

@@ -73,8 +73,10 @@ WITH months AS (
         wilson_low(g.resolution_met, g.resolution_due) AS resolution_rate_low,
         wilson_high(g.resolution_met, g.resolution_due) AS resolution_rate_high,
         CAST(g.forwarding_met AS DOUBLE) / nullif(g.forwarding_due, 0) AS forwarding_rate,
-        (coalesce(g.ratings_sum, 0) + shrinkage_k * t.mu) / (g.ratings_n + shrinkage_k)
-            AS satisfaction_shrunk,
+        -- no ratings, no satisfaction number (rather than the tenant mean)
+        CASE WHEN g.ratings_n > 0
+            THEN (g.ratings_sum + shrinkage_k * t.mu) / (g.ratings_n + shrinkage_k)
+        END AS satisfaction_shrunk,
         t.mu AS tenant_satisfaction_mean,
         CAST(g.resolved_rated AS DOUBLE) / nullif(g.resolved, 0) AS rating_response_rate,
         CAST(g.reopened_in_window AS DOUBLE) / nullif(g.resolution_events, 0) AS reopen_rate

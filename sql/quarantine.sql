@@ -1,4 +1,5 @@
 -- Every rejected input row, from sources and reference data, with its reason and raw text.
+-- Reasons read '<what is wrong>: <detail>'; reason_code is the part before the colon.
 CREATE OR REPLACE TABLE quarantine AS
 WITH rejected AS (
     SELECT 'complaints' AS input_table, source, file, row_number, reason,
@@ -43,6 +44,7 @@ SELECT
     source,
     file,
     row_number,
+    split_part(reason, ':', 1) AS reason_code,
     reason,
     raw_row
 FROM rejected

@@ -10,12 +10,12 @@ SELECT
         CASE WHEN try_cast(trim(date) AS DATE) IS NULL
             THEN 'date is not a date: ' || coalesce(date, '(empty)') END,
         CASE WHEN parse_bool(is_working_day) IS NULL
-            THEN 'is_working_day must be true or false, got '
+            THEN 'is_working_day must be true or false: got '
                  || coalesce(is_working_day, '(empty)') END,
         CASE WHEN lower(trim(applies_to)) NOT IN ('all', 'dinas', 'badan', 'bagian',
                                                   'kecamatan', 'kelurahan', 'puskesmas',
                                                   'rsud', 'other')
-            THEN 'applies_to must be all or a unit kind, got '
+            THEN 'applies_to must be all or a unit kind: got '
                  || coalesce(applies_to, '(empty)') END
     ) AS reason
 FROM raw_calendar_overrides AS r;

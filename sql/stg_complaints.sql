@@ -25,30 +25,30 @@ SELECT
     coalesce(
         file_problem,
         CASE WHEN row_number <> same_as_row
-            THEN 'exact duplicate of row ' || same_as_row END,
+            THEN 'exact duplicate: of row ' || same_as_row END,
         CASE WHEN source_id_t IS NULL OR source_id_t = '' THEN 'missing source_id' END,
         CASE WHEN row_number <> first_id_row
-            THEN 'source_id ' || source_id_t || ' already used at row ' || first_id_row END,
+            THEN 'duplicate source_id: ' || source_id_t || ' already at row ' || first_id_row END,
         CASE WHEN channel_t IS NULL THEN 'missing channel' END,
         CASE WHEN channel_t NOT IN ('lapor', 'city_portal', 'whatsapp', 'call_center', 'email',
                                     'instagram', 'facebook', 'x', 'mass_media', 'walk_in',
                                     'sms', 'mobile_app', 'letter', 'other')
-            THEN 'unknown channel ' || channel END,
+            THEN 'unknown channel: ' || channel END,
         CASE WHEN received_at IS NULL THEN 'missing received_at' END,
         CASE WHEN received_at_t IS NULL THEN 'received_at is not a timestamp: ' || received_at END,
         CASE WHEN received_at_t > $now THEN 'received_at is in the future: ' || received_at END,
         CASE WHEN category_t IS NULL OR category_t = '' THEN 'missing category' END,
         CASE WHEN class_t NOT IN ('pengaduan', 'aspirasi', 'permintaan_informasi',
                                   'whistleblowing')
-            THEN 'unknown complaint_class ' || complaint_class END,
+            THEN 'unknown complaint_class: ' || complaint_class END,
         CASE WHEN lat IS NOT NULL AND (lat_t IS NULL OR lat_t NOT BETWEEN -90 AND 90)
             THEN 'lat is not a latitude: ' || lat END,
         CASE WHEN lon IS NOT NULL AND (lon_t IS NULL OR lon_t NOT BETWEEN -180 AND 180)
             THEN 'lon is not a longitude: ' || lon END,
         CASE WHEN bool_problem(is_anonymous)
-            THEN 'is_anonymous must be true or false, got ' || is_anonymous END,
+            THEN 'is_anonymous must be true or false: got ' || is_anonymous END,
         CASE WHEN bool_problem(is_confidential)
-            THEN 'is_confidential must be true or false, got ' || is_confidential END,
+            THEN 'is_confidential must be true or false: got ' || is_confidential END,
         CASE WHEN due_at IS NOT NULL AND due_at_t IS NULL
             THEN 'due_at is not a timestamp: ' || due_at END
     ) AS reason

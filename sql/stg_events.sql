@@ -19,30 +19,30 @@ SELECT
     c.received_at AS complaint_received_at,
     coalesce(
         t.file_problem,
-        CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate of row ' || t.same_as_row END,
+        CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate: of row ' || t.same_as_row END,
         CASE WHEN t.source_id_t IS NULL OR t.source_id_t = '' THEN 'missing source_id' END,
         CASE WHEN c.source_id IS NULL AND q.source_id_t IS NOT NULL
-            THEN 'its complaint ' || t.source_id_t || ' was quarantined' END,
-        CASE WHEN c.source_id IS NULL THEN 'unknown complaint ' || t.source_id_t END,
+            THEN 'complaint quarantined: ' || t.source_id_t END,
+        CASE WHEN c.source_id IS NULL THEN 'unknown complaint: ' || t.source_id_t END,
         CASE WHEN t.event_at IS NULL THEN 'missing event_at' END,
         CASE WHEN t.event_at_t IS NULL THEN 'event_at is not a timestamp: ' || t.event_at END,
         CASE WHEN t.event_at_t > $now THEN 'event_at is in the future: ' || t.event_at END,
         CASE WHEN t.event_at_t < c.received_at
-            THEN 'event before the complaint was received (' || t.event_at || ' < '
-                 || strftime(c.received_at, '%Y-%m-%d %H:%M:%S') || ')' END,
+            THEN 'event before the complaint was received: ' || t.event_at || ' < '
+                 || strftime(c.received_at, '%Y-%m-%d %H:%M:%S') END,
         CASE WHEN t.event_type_t IS NULL THEN 'missing event_type' END,
         CASE WHEN t.event_type_t NOT IN ('verified', 'forwarded', 'reassigned', 'responded',
                                          'clarification_requested', 'clarified', 'resolved',
                                          'reopened', 'archived', 'rejected', 'postponed')
-            THEN 'unknown event_type ' || t.event_type END,
+            THEN 'unknown event_type: ' || t.event_type END,
         CASE WHEN t.event_type_t IN ('forwarded', 'reassigned') AND t.unit_code_t IS NULL
-            THEN t.event_type_t || ' event without unit_code' END,
+            THEN 'missing unit_code: on a ' || t.event_type_t || ' event' END,
         CASE WHEN t.unit_code_t IS NOT NULL
                   AND t.unit_code_t NOT IN (SELECT unit_code FROM ref_units)
-            THEN 'unknown unit ' || t.unit_code_t END,
+            THEN 'unknown unit: ' || t.unit_code_t END,
         CASE WHEN t.nip_t IS NOT NULL THEN 'invalid NIP: ' || nip_problem(t.nip_t) END,
         CASE WHEN t.nip_t IS NOT NULL AND t.nip_t NOT IN (SELECT nip FROM ref_officers)
-            THEN 'unknown officer ' || t.nip_t END
+            THEN 'unknown officer: ' || t.nip_t END
     ) AS reason
 FROM typed AS t
 LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_id_t

@@ -24,14 +24,14 @@ SELECT
         'invalid NIP: ' || nip_problem(nip_t),
         CASE WHEN name IS NULL THEN 'missing name' END,
         CASE WHEN unit_code_t NOT IN (SELECT unit_code FROM ref_units)
-            THEN 'unknown unit ' || coalesce(unit_code_t, '(empty)') END,
+            THEN 'unknown unit: ' || coalesce(unit_code_t, '(empty)') END,
         CASE WHEN valid_from_t IS NULL
             THEN 'valid_from is not a date: ' || coalesce(valid_from, '(empty)') END,
         CASE WHEN valid_to IS NOT NULL AND valid_to_t IS NULL
             THEN 'valid_to is not a date: ' || valid_to END,
         CASE WHEN valid_to_t < valid_from_t THEN 'valid_to before valid_from' END,
         CASE WHEN o.other_row IS NOT NULL
-            THEN 'posting overlaps the one at row ' || o.other_row END
+            THEN 'overlapping posting: with row ' || o.other_row END
     ) AS reason
 FROM typed AS t
 LEFT JOIN posting_overlaps AS o USING (row_number);

@@ -15,18 +15,18 @@ SELECT
     t.*,
     coalesce(
         t.file_problem,
-        CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate of row ' || t.same_as_row END,
+        CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate: of row ' || t.same_as_row END,
         CASE WHEN t.source_id_t IS NULL OR t.source_id_t = '' THEN 'missing source_id' END,
-        CASE WHEN c.source_id IS NULL THEN 'unknown or quarantined complaint ' || t.source_id_t END,
+        CASE WHEN c.source_id IS NULL THEN 'unknown or quarantined complaint: ' || t.source_id_t END,
         CASE WHEN t.rated_at IS NULL THEN 'missing rated_at' END,
         CASE WHEN t.rated_at_t IS NULL THEN 'rated_at is not a timestamp: ' || t.rated_at END,
         CASE WHEN t.rated_at_t > $now THEN 'rated_at is in the future: ' || t.rated_at END,
         CASE WHEN t.rated_at_t < c.received_at THEN 'rated before the complaint was received' END,
         CASE WHEN t.score IS NULL THEN 'missing score' END,
         CASE WHEN t.score_t IS NULL OR t.score_t NOT BETWEEN 1 AND 5
-            THEN 'score must be a whole number 1-5, got ' || t.score END,
+            THEN 'score must be a whole number 1-5: got ' || t.score END,
         CASE WHEN bool_problem(t.resolved)
-            THEN 'resolved must be true or false, got ' || t.resolved END
+            THEN 'resolved must be true or false: got ' || t.resolved END
     ) AS reason
 FROM typed AS t
 LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_id_t;

@@ -17,13 +17,13 @@ SELECT
         file_problem,
         CASE WHEN unit_code_t IS NULL OR unit_code_t = '' THEN 'missing unit_code' END,
         CASE WHEN row_number <> first_row
-            THEN 'unit_code ' || unit_code_t || ' already defined at row ' || first_row END,
+            THEN 'duplicate unit_code: ' || unit_code_t || ' already at row ' || first_row END,
         CASE WHEN name IS NULL THEN 'missing name' END,
         CASE WHEN kind_t NOT IN ('dinas', 'badan', 'bagian', 'kecamatan', 'kelurahan',
                                  'puskesmas', 'rsud', 'other')
-            THEN 'unknown unit kind ' || coalesce(kind, '(empty)') END,
+            THEN 'unknown unit kind: ' || coalesce(kind, '(empty)') END,
         CASE WHEN workweek_t IS NULL OR workweek_t NOT IN (5, 6)
-            THEN 'workweek must be 5 or 6, got ' || coalesce(workweek, '(empty)') END,
+            THEN 'workweek must be 5 or 6: got ' || coalesce(workweek, '(empty)') END,
         CASE WHEN valid_from IS NOT NULL AND valid_from_t IS NULL
             THEN 'valid_from is not a date: ' || valid_from END,
         CASE WHEN valid_to IS NOT NULL AND valid_to_t IS NULL

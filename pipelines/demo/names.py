@@ -348,7 +348,7 @@ CATEGORIES = [
     {
         "code": "transportasi", "label": "transportasi dan parkir", "share": 5.0,
         "season": "flat", "route": [("DISHUB", 1.0)], "confuse": ["SATPOLPP", "DPU"],
-        "titles": ["Parkir liar", "Lampu lalu lintas mati", "Trans Semarang terlambat"],
+        "titles": ["Parkir liar", "Lampu lalu lintas mati", "Bus Trans Semarang terlambat"],
         "problems": ["Parkir liar memakan badan jalan", "Lampu lalu lintas mati",
                      "Bus Trans Semarang sering terlambat"],
         "details": ["Menyebabkan kemacetan panjang.", "Rawan kecelakaan di persimpangan.",
@@ -566,9 +566,9 @@ CATEGORIES = [
         "share": 0.5, "season": "flat", "route": [("DISKOMINFO", 1.0)],
         "confuse": ["BAG-UMUM"],
         "titles": ["Website pemkot tidak bisa diakses", "Aplikasi layanan error",
-                   "WiFi publik mati"],
+                   "Wifi publik mati"],
         "problems": ["Website layanan tidak bisa diakses", "Aplikasi layanan sering error",
-                     "WiFi publik di taman mati"],
+                     "Wifi publik di taman mati"],
         "details": ["Sudah dicoba berkali-kali.", "Muncul pesan kesalahan.",
                     "Sejak minggu lalu."],
         "info": "permohonan informasi publik (PPID)",
@@ -590,8 +590,8 @@ CATEGORIES = [
     },
 ]
 
-OPENINGS = ["", "Selamat pagi. ", "Mohon izin melapor. ", "Assalamualaikum. ", "Permisi, ",
-            "Selamat siang, "]
+OPENINGS = ["", "Selamat pagi. ", "Mohon izin melapor. ", "Assalamualaikum. ", "Permisi. ",
+            "Selamat siang. "]
 PLEAS = ["Mohon segera ditindaklanjuti.", "Mohon tindak lanjut dari dinas terkait.",
          "Terima kasih.", "Mohon perhatiannya.", "Kami tunggu tindakannya."]
 INFO_PREFIXES = ["Mohon informasi ", "Pertanyaan tentang ", "Informasi "]

@@ -1,0 +1,107 @@
+"""Pegawai: the month's scorecards of every officer (ASN), filterable by SKPD."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app import data, ui
+from app.i18n import rating_label, t
+
+PROFILE_PAGE = "app_pages/profil_pegawai.py"
+ALL_UNITS = "*"
+
+snap = ui.snapshot_or_stop()
+viewer = data.current_viewer()
+
+st.title(t("off.title"))
+st.caption(t("off.caption"))
+month_frame = data.months(snap)
+if month_frame.is_empty():
+    st.info(t("no_months"))
+    st.stop()
+
+top = st.columns([1, 2, 1])
+month = ui.month_selector(month_frame, container=top[0])
+everyone = data.officers_month(snap, month, viewer)
+unit_names = dict(everyone.select("unit_code", "unit_name").unique().iter_rows())
+unit_options = [ALL_UNITS, *sorted(unit_names, key=lambda c: (unit_names[c] or c))]
+unit = top[1].selectbox(
+    t("off.unit_filter"),
+    unit_options,
+    format_func=lambda c: t("off.all_units") if c == ALL_UNITS else f"{unit_names[c]} ({c})",
+    key="unit",
+    bind="query-params",
+)
+officers = everyone if unit in (None, ALL_UNITS) else everyone.filter(pl.col("unit_code") == unit)
+
+if officers.is_empty():
+    st.info(t("off.empty", month=month))
+    st.stop()
+
+top[2].metric(t("page.officers"), ui.fmt_int(officers.height), border=True)
+st.caption(t("off.count", n=ui.fmt_int(officers.height), month=month))
+
+table = officers.select(
+    "officer_nip",
+    pl.col("officer_name").fill_null(t("unknown")),
+    "unit_name",
+    "received",
+    "resolved",
+    "response_rate",
+    "resolution_due",
+    "resolution_rate",
+    pl.struct("resolution_rate_low", "resolution_rate_high")
+    .map_elements(lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
+                  return_dtype=pl.String)
+    .alias("resolution_interval"),
+    "resolution_wd_median",
+    "satisfaction_shrunk",
+    "score",
+    pl.col("rating").map_elements(rating_label, return_dtype=pl.String).alias("rating_label"),
+    "provisional",
+)  # fmt: skip
+event = st.dataframe(
+    table,
+    hide_index=True,
+    key="officer_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "officer_nip": st.column_config.TextColumn(t("col.nip"), pinned=True),
+        "officer_name": st.column_config.TextColumn(t("col.name"), pinned=True),
+        "unit_name": st.column_config.TextColumn(t("col.unit"), width="medium"),
+        "received": st.column_config.NumberColumn(t("col.received")),
+        "resolved": st.column_config.NumberColumn(t("col.resolved")),
+        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format="percent"),
+        "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
+        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"),
+                                                         format="percent"),
+        "resolution_interval": st.column_config.TextColumn(t("col.interval")),
+        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"),
+                                                              format="%.1f"),
+        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"),
+                                                             format="%.2f"),
+        "score": st.column_config.NumberColumn(t("col.score"), format="%.0f"),
+        "rating_label": st.column_config.TextColumn(t("col.rating"), help=t("off.rating_help")),
+        "provisional": st.column_config.CheckboxColumn(t("col.provisional")),
+    },  # fmt: skip
+)
+selected = event.selection.rows if event is not None else []
+if selected:
+    nip = table["officer_nip"][selected[0]]
+    st.switch_page(PROFILE_PAGE, query_params={"nip": nip, "month": month})
+
+names = dict(table.select("officer_nip", "officer_name").iter_rows())
+left, right = st.columns([2, 1], vertical_alignment="bottom")
+choice = left.selectbox(
+    t("off.open_label"),
+    list(names),
+    index=None,
+    placeholder=t("prof.choose_placeholder"),
+    format_func=lambda n: f"{names[n]} — {n}",
+    key="open_officer",
+)
+if choice:
+    right.page_link(PROFILE_PAGE, label=t("off.open_link", name=names[choice]),
+                    icon=":material/person:", query_params={"nip": choice, "month": month})  # fmt: skip

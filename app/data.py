@@ -1,0 +1,577 @@
+"""All data access of the app.
+
+The app reads only the published snapshot `$RAPOR_HOME/serving/rapor.duckdb`, read-only, in
+short-lived connections (one per query; DuckDB lets many read-only processes share a file,
+and the pipeline swaps a new snapshot in with an atomic rename). Every query is
+parameterised. Results are polars frames cached with `st.cache_data`, keyed on the snapshot's
+path and modification time, so a new publication is picked up on the next rerun.
+
+Who may see what is decided here, in one place: the public functions take a `Viewer` and
+pass every result through `_scope` (which units' rows) and `_redact_cases` /
+`_redact_events` (which case fields). Today there is one viewer (`current_viewer()`: all
+units, no confidential text, no reporter details); role-based access plugs in there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from pipelines.home import Home, HomeError
+
+CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}
+DEFAULT_MIN_JUDGED = 10  # policy default: rating.min_judged_deadlines
+Z95 = 1.959963984540054  # the same z the pipeline's wilson_low / wilson_high use
+REDACTED = "rahasia"
+# Reporter-related columns masked on anonymous cases wherever a query returns them.
+REPORTER_COLUMNS = ("reporter_hash", "reporter_id", "reporter_name", "reporter_contact")
+CONFIDENTIAL_COLUMNS = ("title", "description")
+OPEN_STATUSES = ("received", "forwarded", "in_progress")
+CLOSED_STATUSES = ("archived", "rejected")
+
+
+# --- the snapshot --------------------------------------------------------------------------
+class SnapshotUnavailable(Exception):
+    """No usable snapshot: `reason` is no_home, no_file or unreadable."""
+
+    def __init__(self, reason: str, home: str | None = None, path: str | None = None,
+                 error: str | None = None) -> None:  # fmt: skip
+        super().__init__(f"{reason}: {path or home or ''} {error or ''}".strip())
+        self.reason, self.home, self.path, self.error = reason, home, path, error
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: str
+    mtime_ns: int
+    home: str
+
+
+def locate() -> Snapshot:
+    """The published snapshot of the home in $RAPOR_HOME, or SnapshotUnavailable."""
+    try:
+        home = Home.resolve()
+    except HomeError as exc:
+        raise SnapshotUnavailable("no_home", error=str(exc)) from exc
+    path = home.snapshot_path
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SnapshotUnavailable("no_file", str(home.root), str(path)) from exc
+    snap = Snapshot(str(path), stat.st_mtime_ns, str(home.root))
+    try:
+        info(snap)
+    except duckdb.Error as exc:
+        raise SnapshotUnavailable("unreadable", str(home.root), str(path), str(exc)) from exc
+    return snap
+
+
+def _query(path: str, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    with duckdb.connect(path, read_only=True) as con:
+        return con.sql(sql, params=params or {}).pl()
+
+
+# --- who may see what (the one place for access rules) ------------------------------------
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking. `units` None means every unit (leadership, HR, inspectorate)."""
+
+    role: str = "pimpinan"
+    units: tuple[str, ...] | None = None
+    see_confidential: bool = False
+    see_reporter: bool = False
+
+
+def current_viewer() -> Viewer:
+    """The viewer of this session. Role-based access (SKPD heads: own unit only;
+    inspectorate: confidential text) will derive it from the signed-in user here."""
+    return Viewer()
+
+
+def _scope(frame: pl.DataFrame, viewer: Viewer, column: str = "unit_code") -> pl.DataFrame:
+    if viewer.units is None or column not in frame.columns:
+        return frame
+    return frame.filter(pl.col(column).is_in(list(viewer.units)))
+
+
+def _redact_cases(frame: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
+    """Hide the text of confidential (rahasia) cases and the reporter of anonymous ones."""
+    masks = []
+    if not viewer.see_confidential and "is_confidential" in frame.columns:
+        masks += [
+            pl.when(pl.col("is_confidential").fill_null(False))
+            .then(pl.lit(REDACTED))
+            .otherwise(pl.col(c).cast(pl.String))
+            .alias(c)
+            for c in CONFIDENTIAL_COLUMNS
+            if c in frame.columns
+        ]
+    if not viewer.see_reporter and "is_anonymous" in frame.columns:
+        masks += [
+            pl.when(pl.col("is_anonymous").fill_null(False))
+            .then(pl.lit(None, dtype=pl.String))
+            .otherwise(pl.col(c).cast(pl.String))
+            .alias(c)
+            for c in REPORTER_COLUMNS
+            if c in frame.columns
+        ]
+    return frame.with_columns(masks) if masks else frame
+
+
+def _redact_events(events: pl.DataFrame, cases: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
+    """Event notes (tindak lanjut texts) of confidential cases may quote the report."""
+    if viewer.see_confidential or events.is_empty():
+        return events
+    secret = cases.filter(pl.col("is_confidential").fill_null(False))["case_id"].to_list()
+    return events.with_columns(
+        pl.when(pl.col("case_id").is_in(secret) & pl.col("note").is_not_null())
+        .then(pl.lit(REDACTED))
+        .otherwise(pl.col("note"))
+        .alias("note")
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+def wilson(met: str, due: str, prefix: str) -> list[pl.Expr]:
+    """rate, low, high (95 % Wilson) of met/due, named prefix_rate/_low/_high."""
+    k, n = pl.col(met).cast(pl.Float64), pl.col(due).cast(pl.Float64)
+    p = k / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * (p * (1 - p) / n + Z95**2 / (4 * n * n)).sqrt() / (1 + Z95**2 / n)
+    ok = n > 0
+    return [
+        pl.when(ok).then(p).alias(f"{prefix}_rate"),
+        pl.when(ok).then(centre - half).alias(f"{prefix}_low"),
+        pl.when(ok).then(centre + half).alias(f"{prefix}_high"),
+    ]
+
+
+def rank_units(units: pl.DataFrame, min_judged: int) -> pl.DataFrame:
+    """Units ranked by resolution compliance (best first); units with fewer than
+    `min_judged` judged resolution deadlines keep their row with rank null (not ranked),
+    listed after the ranked ones."""
+    ranked = pl.col("resolution_due") >= max(min_judged, 1)
+    return (
+        units.with_columns(ranked.alias("ranked"))
+        .with_columns(
+            pl.when(ranked)
+            .then(pl.col("resolution_rate"))
+            .rank("min", descending=True)
+            .cast(pl.Int64)
+            .alias("rank")
+        )
+        .sort(["ranked", "rank", "unit_name"], descending=[True, False, False],
+              nulls_last=True)  # fmt: skip
+    )
+
+
+def rank_units_by_median(units: pl.DataFrame, min_resolved: int) -> pl.DataFrame:
+    """Units ranked by median resolution working days (lowest first); units that resolved
+    fewer than `min_resolved` cases are not ranked; units that resolved none are kept with
+    a null median."""
+    ranked = (pl.col("resolved") >= max(min_resolved, 1)) & pl.col(
+        "resolution_wd_median"
+    ).is_not_null()
+    return (
+        units.with_columns(ranked.alias("ranked_median"))
+        .with_columns(
+            pl.when(ranked)
+            .then(pl.col("resolution_wd_median"))
+            .rank("min")
+            .cast(pl.Int64)
+            .alias("rank_median")
+        )
+        .sort(["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
+              descending=[True, False, False, False], nulls_last=True)  # fmt: skip
+    )
+
+
+# --- cached queries (arguments: snapshot path and mtime, then the query's own) ------------
+@st.cache_data(**CACHE)
+def _info(path: str, mtime_ns: int) -> dict[str, Any]:
+    rows = _query(path, "SELECT * FROM snapshot_info").to_dicts()
+    if not rows:
+        raise duckdb.InvalidInputException("snapshot_info is empty")
+    return rows[0]
+
+
+@st.cache_data(**CACHE)
+def _tables(path: str, mtime_ns: int) -> list[str]:
+    return _query(path, "SELECT table_name FROM duckdb_tables()")["table_name"].to_list()
+
+
+@st.cache_data(**CACHE)
+def _months(path: str, mtime_ns: int) -> pl.DataFrame:
+    # months after the as-of month only hold deadlines met early: not a month to show yet
+    return _query(path, """
+        SELECT month, bool_or(provisional) AS provisional
+        FROM unit_month
+        WHERE month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+        GROUP BY month
+        ORDER BY month
+    """)  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _tenant_months(path: str, mtime_ns: int) -> pl.DataFrame:
+    frame = _query(path, """
+        WITH u AS (
+            SELECT
+                month,
+                CAST(sum(resolution_due) AS BIGINT) AS resolution_due,
+                CAST(sum(resolution_met) AS BIGINT) AS resolution_met,
+                CAST(sum(response_due) AS BIGINT) AS response_due,
+                CAST(sum(response_met) AS BIGINT) AS response_met,
+                CAST(sum(backlog_end) AS BIGINT) AS backlog_end,
+                CAST(sum(overdue_backlog_end) AS BIGINT) AS overdue_backlog_end,
+                bool_or(provisional) AS provisional
+            FROM unit_month
+            GROUP BY month
+        ), r AS (
+            SELECT strftime(received_at, '%Y-%m') AS month, count(*) AS received
+            FROM cases GROUP BY ALL
+        ), s AS (
+            SELECT
+                strftime(resolved_at, '%Y-%m') AS month,
+                count(*) AS resolved,
+                quantile_cont(resolution_wd, 0.5) AS resolution_wd_median,
+                quantile_cont(resolution_wd, 0.9) AS resolution_wd_p90
+            FROM cases
+            WHERE resolved_at IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT
+            u.month,
+            coalesce(r.received, 0) AS received,
+            coalesce(s.resolved, 0) AS resolved,
+            u.resolution_due, u.resolution_met, u.response_due, u.response_met,
+            s.resolution_wd_median, s.resolution_wd_p90,
+            u.backlog_end, u.overdue_backlog_end, u.provisional
+        FROM u
+        LEFT JOIN r USING (month)
+        LEFT JOIN s USING (month)
+        WHERE u.month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+        ORDER BY u.month
+    """)  # fmt: skip
+    return frame.with_columns(
+        wilson("resolution_met", "resolution_due", "resolution")
+        + wilson("response_met", "response_due", "response")
+    )
+
+
+@st.cache_data(**CACHE)
+def _unit_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(path, """
+        SELECT
+            m.unit_code,
+            coalesce(m.unit_name, m.unit_code) AS unit_name,
+            m.unit_kind,
+            m.received, m.resolved,
+            m.response_due, m.response_met, m.response_rate,
+            m.resolution_due, m.resolution_met, m.resolution_rate,
+            m.resolution_rate_low, m.resolution_rate_high,
+            m.resolution_wd_median, m.resolution_wd_p90,
+            m.backlog_end, m.overdue_backlog_end,
+            m.satisfaction_shrunk, m.provisional
+        FROM unit_month AS m
+        WHERE m.month = $month
+        ORDER BY m.unit_code
+    """, {"month": month})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _channels(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(path, """
+        SELECT channel, count(*) AS cases, any_value(multi) AS multi_channel_cases
+        FROM (
+            SELECT
+                unnest(channels) AS channel,
+                count(*) FILTER (WHERE len(channels) > 1) OVER () AS multi
+            FROM cases
+            WHERE strftime(received_at, '%Y-%m') = $month
+        )
+        GROUP BY channel
+        ORDER BY cases DESC, channel
+    """, {"month": month})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _districts(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(path, """
+        SELECT
+            district,
+            CASE WHEN status = 'resolved' THEN 'resolved'
+                 WHEN list_contains($closed, status) THEN 'closed'
+                 ELSE 'open' END AS status_group,
+            count(*) AS cases
+        FROM cases
+        WHERE strftime(received_at, '%Y-%m') = $month
+        GROUP BY ALL
+        ORDER BY district, status_group
+    """, {"month": month, "closed": list(CLOSED_STATUSES)})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _officer_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(path, """
+        WITH unit_names AS (
+            SELECT unit_code, arg_max(name, valid_from) AS unit_name FROM units GROUP BY ALL
+        )
+        SELECT
+            o.officer_nip,
+            o.officer_name,
+            o.unit_code,
+            coalesce(n.unit_name, o.unit_code) AS unit_name,
+            o.received, o.resolved,
+            o.response_due, o.response_met, o.response_rate,
+            o.response_rate_low, o.response_rate_high,
+            o.resolution_due, o.resolution_met, o.resolution_rate,
+            o.resolution_rate_low, o.resolution_rate_high,
+            o.resolution_wd_median, o.resolution_wd_p90,
+            o.backlog_end, o.overdue_backlog_end,
+            o.ratings_n, o.satisfaction_mean, o.satisfaction_shrunk,
+            o.expected_resolution_rate, o.observed_expected_ratio,
+            o.score, o.rating, o.provisional
+        FROM officer_month AS o
+        LEFT JOIN unit_names AS n USING (unit_code)
+        WHERE o.month = $month
+        ORDER BY unit_name, o.officer_name, o.officer_nip
+    """, {"month": month})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _officer_directory(path: str, mtime_ns: int) -> pl.DataFrame:
+    return _query(path, """
+        WITH ref AS (
+            SELECT nip, arg_max(name, valid_from) AS name,
+                   arg_max(unit_code, valid_from) AS unit_code
+            FROM officers GROUP BY nip
+        ), scored AS (
+            SELECT officer_nip AS nip, arg_max(officer_name, month) AS name,
+                   arg_max(unit_code, month) AS unit_code
+            FROM officer_month GROUP BY officer_nip
+        )
+        SELECT
+            nip,
+            coalesce(ref.name, scored.name) AS name,
+            coalesce(scored.unit_code, ref.unit_code) AS unit_code,
+            scored.nip IS NOT NULL AS has_scorecards
+        FROM scored
+        FULL JOIN ref USING (nip)
+        ORDER BY has_scorecards DESC, name, nip
+    """)  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _officer_postings(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
+    return _query(path, """
+        WITH unit_names AS (
+            SELECT unit_code, arg_max(name, valid_from) AS unit_name FROM units GROUP BY ALL
+        )
+        SELECT o.name, o.unit_code, coalesce(n.unit_name, o.unit_code) AS unit_name,
+               o.position, o.grade, o.valid_from, o.valid_to
+        FROM officers AS o
+        LEFT JOIN unit_names AS n USING (unit_code)
+        WHERE o.nip = $nip
+        ORDER BY o.valid_from DESC
+    """, {"nip": nip})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _officer_history(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
+    return _query(path, """
+        SELECT
+            month, officer_name, unit_code,
+            received, resolved,
+            response_due, response_met, response_rate, response_rate_low, response_rate_high,
+            resolution_due, resolution_met, resolution_rate,
+            resolution_rate_low, resolution_rate_high,
+            resolution_wd_median, resolution_wd_p90, backlog_end, overdue_backlog_end,
+            ratings_n, satisfaction_mean, satisfaction_shrunk,
+            expected_resolution_rate, observed_expected_ratio,
+            score, rating, provisional, len(case_ids) AS case_count
+        FROM officer_month
+        WHERE officer_nip = $nip
+          AND month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+        ORDER BY month
+    """, {"nip": nip})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _officer_cases(path: str, mtime_ns: int, nip: str, month: str) -> pl.DataFrame:
+    # The cases behind one officer-month: officer_month.case_ids, each with what it counts
+    # as (the facts of holder_facts.sql, rebuilt from segments, clocks and cases).
+    return _query(path, """
+        WITH ids AS (
+            SELECT DISTINCT unnest(case_ids) AS case_id
+            FROM officer_month
+            WHERE officer_nip = $nip AND month = $month
+        ), roles AS (
+            SELECT case_id, 'received' AS role
+            FROM segments
+            WHERE kind = 'holder' AND officer_nip = $nip
+              AND strftime(start_at, '%Y-%m') = $month
+            UNION ALL
+            SELECT k.case_id, 'response_due'
+            FROM clocks AS k
+            JOIN segments AS s USING (case_id, segment_no)
+            WHERE k.clock = 'response' AND k.judged AND s.kind = 'holder'
+              AND s.officer_nip = $nip AND k.due_month = $month
+            UNION ALL
+            SELECT k.case_id, 'forwarding_due'
+            FROM clocks AS k
+            JOIN segments AS s ON s.case_id = k.case_id AND s.segment_no = 0
+            WHERE k.clock = 'forwarding' AND k.judged
+              AND s.officer_nip = $nip AND k.due_month = $month
+            UNION ALL
+            SELECT case_id, 'resolution_due'
+            FROM cases
+            WHERE resolution_judged_month = $month AND credited_officer_nip = $nip
+            UNION ALL
+            SELECT c.case_id, 'resolved'
+            FROM cases AS c
+            JOIN segments AS s
+                ON s.case_id = c.case_id AND s.start_at <= c.resolved_at
+                AND (s.next_start_at IS NULL OR c.resolved_at < s.next_start_at)
+            WHERE strftime(c.resolved_at, '%Y-%m') = $month AND s.officer_nip = $nip
+            UNION ALL
+            SELECT c.case_id, 'rated'
+            FROM cases AS c
+            JOIN segments AS s
+                ON s.case_id = c.case_id AND s.start_at <= c.rated_at
+                AND (s.next_start_at IS NULL OR c.rated_at < s.next_start_at)
+            WHERE strftime(c.rated_at, '%Y-%m') = $month AND s.officer_nip = $nip
+        ), role_lists AS (
+            SELECT case_id, list(DISTINCT role ORDER BY role) AS roles
+            FROM roles
+            WHERE case_id IN (SELECT case_id FROM ids)
+            GROUP BY case_id
+        )
+        SELECT
+            c.case_id, c.received_at, c.category, c.complaint_class, c.status,
+            c.resolution_wd, c.resolution_due_wd, c.resolution_met, c.resolution_due_date,
+            c.resolved_at, c.credited_officer_nip, c.officer_nip,
+            c.title, c.description, c.district, c.village, c.channels,
+            c.is_confidential, c.is_anonymous,
+            coalesce(r.roles, ['other']) AS roles
+        FROM ids
+        JOIN cases AS c USING (case_id)
+        LEFT JOIN role_lists AS r USING (case_id)
+        ORDER BY c.received_at, c.case_id
+    """, {"nip": nip, "month": month})  # fmt: skip
+
+
+@st.cache_data(**CACHE)
+def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.DataFrame:
+    return _query(path, """
+        SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note, source
+        FROM case_events
+        WHERE case_id IN (SELECT unnest($ids))
+        ORDER BY case_id, seq
+    """, {"ids": list(case_ids)})  # fmt: skip
+
+
+# --- the public interface the pages use ---------------------------------------------------
+def info(snap: Snapshot) -> dict[str, Any]:
+    """The snapshot_info row: tenant, tenant_name, as_of_date, published_at, policy..."""
+    return _info(snap.path, snap.mtime_ns)
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    min_judged: int
+    source: str  # snapshot | policy_file | default
+
+
+def policy(snap: Snapshot) -> PolicyView:
+    """The policy parameters the app needs (the minimum number of judged deadlines).
+
+    From the snapshot when it carries them (`snapshot_info.policy_json`); else from the
+    home's policy file (or the packaged default) if its hash is the one the snapshot was
+    computed with; else the documented default."""
+    meta = info(snap)
+    if meta.get("policy_json"):
+        raw = json.loads(meta["policy_json"])
+        return PolicyView(int(raw["rating"]["min_judged_deadlines"]), "snapshot")
+    try:
+        from pipelines.policy import PolicyError, load_policy
+
+        home = Home(Path(snap.home))
+        file = home.policy_file if home.policy_file.exists() else None
+        loaded = load_policy(file)
+        if loaded.hash == meta.get("policy_hash"):
+            return PolicyView(int(loaded.raw["rating"]["min_judged_deadlines"]), "policy_file")
+    except (OSError, PolicyError, KeyError, ValueError):
+        pass
+    return PolicyView(DEFAULT_MIN_JUDGED, "default")
+
+
+def months(snap: Snapshot) -> pl.DataFrame:
+    """month, provisional: every month up to the as-of month, oldest first."""
+    return _months(snap.path, snap.mtime_ns)
+
+
+def default_month(month_frame: pl.DataFrame) -> str | None:
+    """The latest month that is not provisional, else the latest month."""
+    if month_frame.is_empty():
+        return None
+    final = month_frame.filter(~pl.col("provisional").fill_null(True))
+    return (final if not final.is_empty() else month_frame)["month"].max()
+
+
+def tenant_months(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
+    """Tenant-wide numbers per month: received, resolved, resolution compliance with its
+    interval, median / p90 working days, backlog."""
+    return _tenant_months(snap.path, snap.mtime_ns)
+
+
+def unit_ranking(snap: Snapshot, month: str, viewer: Viewer, min_judged: int) -> pl.DataFrame:
+    """Every unit of unit_month for `month`, ranked by compliance and by median time."""
+    units = _scope(_unit_month(snap.path, snap.mtime_ns, month), viewer)
+    return rank_units(rank_units_by_median(units, min_judged), min_judged)
+
+
+def channel_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    return _channels(snap.path, snap.mtime_ns, month)
+
+
+def district_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    return _districts(snap.path, snap.mtime_ns, month)
+
+
+def officers_month(snap: Snapshot, month: str, viewer: Viewer,
+                   unit_code: str | None = None) -> pl.DataFrame:  # fmt: skip
+    frame = _scope(_officer_month(snap.path, snap.mtime_ns, month), viewer)
+    return frame if unit_code is None else frame.filter(pl.col("unit_code") == unit_code)
+
+
+def officer_directory(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
+    return _scope(_officer_directory(snap.path, snap.mtime_ns), viewer)
+
+
+def officer_postings(snap: Snapshot, nip: str, viewer: Viewer) -> pl.DataFrame:
+    return _scope(_officer_postings(snap.path, snap.mtime_ns, nip), viewer)
+
+
+def officer_history(snap: Snapshot, nip: str, viewer: Viewer) -> pl.DataFrame:
+    return _scope(_officer_history(snap.path, snap.mtime_ns, nip), viewer)
+
+
+def officer_cases(snap: Snapshot, nip: str, month: str, viewer: Viewer) -> pl.DataFrame:
+    if not officer_history(snap, nip, viewer).filter(pl.col("month") == month).height:
+        return _officer_cases(snap.path, snap.mtime_ns, nip, month).clear()
+    return _redact_cases(_officer_cases(snap.path, snap.mtime_ns, nip, month), viewer)
+
+
+def case_events(snap: Snapshot, cases: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
+    """The lifecycle events of the given cases (a frame from officer_cases)."""
+    ids = tuple(sorted(cases["case_id"].to_list()))
+    if not ids:
+        return _case_events(snap.path, snap.mtime_ns, ("",)).clear()
+    return _redact_events(_case_events(snap.path, snap.mtime_ns, ids), cases, viewer)

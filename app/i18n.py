@@ -1,0 +1,357 @@
+"""Every visible string of the app, in Bahasa Indonesia (default) and English.
+
+Domain words stay Indonesian in both languages: SKPD, NIP, predikat, tindak lanjut, the
+rating words of PermenPANRB 6/2022 (di atas / sesuai / di bawah ekspektasi) and "sementara"
+for provisional months. Look a string up with `t(key, **values)`; a missing key raises, so a
+typo cannot ship as a blank label.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+LANG_KEY = "lang"
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- shell -----------------------------------------------------------------------
+    "app.title": {"id": "rapor: rapor kinerja penanganan pengaduan",
+                  "en": "rapor: complaint-handling scorecards"},
+    "lang.label": {"id": "Bahasa / Language", "en": "Bahasa / Language"},
+    "page.overview": {"id": "Ikhtisar", "en": "Overview"},
+    "page.officers": {"id": "Pegawai", "en": "Officers"},
+    "page.profile": {"id": "Profil pegawai", "en": "Officer profile"},
+    "snapshot.heading": {"id": "Snapshot terbit", "en": "Published snapshot"},
+    "snapshot.tenant": {"id": "Pemda", "en": "Local government"},
+    "snapshot.as_of": {"id": "Data per", "en": "Data as of"},
+    "snapshot.published": {"id": "Diterbitkan", "en": "Published"},
+    "snapshot.policy": {"id": "Kebijakan", "en": "Policy"},
+    "snapshot.code": {"id": "Versi kode", "en": "Code version"},
+    "snapshot.timezone": {"id": "Zona waktu", "en": "Time zone"},
+    "missing.title": {"id": "Belum ada data yang diterbitkan",
+                      "en": "No published data yet"},
+    "missing.no_home": {
+        "id": "Folder home rapor belum ditentukan: variabel lingkungan `RAPOR_HOME` kosong.",
+        "en": "No rapor home folder: the environment variable `RAPOR_HOME` is not set.",
+    },
+    "missing.no_file": {
+        "id": "Tidak ada snapshot terbit di `{path}`.",
+        "en": "There is no published snapshot at `{path}`.",
+    },
+    "missing.unreadable": {
+        "id": "Snapshot di `{path}` tidak dapat dibaca: {error}",
+        "en": "The snapshot at `{path}` cannot be read: {error}",
+    },
+    "missing.howto": {
+        "id": "Jalankan pipeline lebih dulu, lalu muat ulang halaman ini:\n\n"
+              "```\nrapor run --home {home}\n```\n"
+              "atau, untuk kota demo: `rapor demo --home {home}`. "
+              "Aplikasi dibuka dengan `rapor app --home {home}`.",
+        "en": "Run the pipeline first, then reload this page:\n\n"
+              "```\nrapor run --home {home}\n```\n"
+              "or, for a demo city: `rapor demo --home {home}`. "
+              "Serve the app with `rapor app --home {home}`.",
+    },
+    "error.data": {
+        "id": "Data snapshot tidak dapat dibaca untuk halaman ini: {error}",
+        "en": "The snapshot data for this page cannot be read: {error}",
+    },
+    # --- shared ----------------------------------------------------------------------
+    "month.label": {"id": "Bulan", "en": "Month"},
+    "month.provisional": {"id": "sementara", "en": "sementara (provisional)"},
+    "month.provisional_note": {
+        "id": "Bulan {month} masih **sementara**: angkanya masih dapat berubah (pembukaan "
+              "kembali atau penilaian yang terlambat) dan tidak boleh dipakai untuk sanksi.",
+        "en": "{month} is still **sementara** (provisional): its numbers can still change "
+              "(late reopenings or ratings) and must not be used for a sanction.",
+    },
+    "no_months": {"id": "Snapshot ini belum berisi bulan apa pun.",
+                  "en": "This snapshot holds no months yet."},
+    "rating.di_atas_ekspektasi": {"id": "Di atas ekspektasi", "en": "Di atas ekspektasi"},
+    "rating.sesuai_ekspektasi": {"id": "Sesuai ekspektasi", "en": "Sesuai ekspektasi"},
+    "rating.di_bawah_ekspektasi": {"id": "Di bawah ekspektasi", "en": "Di bawah ekspektasi"},
+    "rating.data_tidak_cukup": {"id": "Data tidak cukup", "en": "Data tidak cukup"},
+    "insufficient": {"id": "data tidak cukup", "en": "data tidak cukup (too little data)"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+    "unknown": {"id": "(tidak diketahui)", "en": "(unknown)"},
+    "wd": {"id": "hari kerja", "en": "working days"},
+    "interval": {"id": "IK 95 %", "en": "95 % CI"},
+    "policy_min_assumed": {
+        "id": "Snapshot tidak memuat parameter kebijakan; batas minimum {n} tenggat dinilai "
+              "diambil dari nilai bawaan.",
+        "en": "The snapshot does not carry the policy parameters; the minimum of {n} judged "
+              "deadlines is the default value.",
+    },
+    # --- overview --------------------------------------------------------------------
+    "ov.title": {"id": "Ikhtisar pimpinan", "en": "Leadership overview"},
+    "ov.caption": {
+        "id": "Kinerja penanganan pengaduan per SKPD untuk {tenant}, bulan {month}.",
+        "en": "Complaint handling per SKPD in {tenant}, month {month}.",
+    },
+    "ov.received": {"id": "Pengaduan masuk", "en": "Cases received"},
+    "ov.received_help": {
+        "id": "Kasus (setelah penggabungan lintas kanal) yang diterima pada bulan ini.",
+        "en": "Cases (after merging across channels) received in this month.",
+    },
+    "ov.resolved": {"id": "Diselesaikan", "en": "Resolved"},
+    "ov.resolved_help": {
+        "id": "Kasus yang penyelesaian finalnya jatuh pada bulan ini.",
+        "en": "Cases whose final resolution happened in this month.",
+    },
+    "ov.compliance": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "ov.compliance_help": {
+        "id": "Tenggat penyelesaian yang jatuh pada bulan ini dan terpenuhi, dari {due} "
+              "tenggat yang dinilai; interval kepercayaan Wilson 95 %: {low}–{high}.",
+        "en": "Resolution deadlines falling due this month that were met, out of {due} "
+              "judged deadlines; 95 % Wilson interval: {low}–{high}.",
+    },
+    "ov.median": {"id": "Median waktu selesai", "en": "Median resolution time"},
+    "ov.median_help": {
+        "id": "Median hari kerja dari penerimaan sampai penyelesaian, atas kasus yang "
+              "diselesaikan bulan ini (hari penerimaan tidak dihitung).",
+        "en": "Median working days from receipt to resolution over cases resolved this "
+              "month (the day of receipt does not count).",
+    },
+    "ov.backlog": {"id": "Tunggakan akhir bulan", "en": "Backlog at month end"},
+    "ov.backlog_help": {
+        "id": "Kasus terbuka yang dipegang SKPD pada akhir bulan; {overdue} di antaranya "
+              "sudah melewati tenggat.",
+        "en": "Open cases held by the SKPD at the end of the month; {overdue} of them are "
+              "past their deadline.",
+    },
+    "ov.overdue": {"id": "lewat tenggat", "en": "overdue"},
+    "ov.vs_previous": {"id": "dibanding {month}", "en": "vs {month}"},
+    "ov.rank_title": {"id": "Peringkat SKPD", "en": "SKPD ranking"},
+    "ov.rank_compliance": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "ov.rank_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
+    "ov.rank_caption": {
+        "id": "Garis galat: interval kepercayaan Wilson 95 %. SKPD dengan kurang dari {n} "
+              "tenggat penyelesaian yang dinilai ditampilkan tetapi tidak diberi peringkat "
+              "(data tidak cukup).",
+        "en": "Error bars: 95 % Wilson interval. SKPD with fewer than {n} judged resolution "
+              "deadlines are shown but not ranked (data tidak cukup).",
+    },
+    "ov.median_caption": {
+        "id": "Lebih kecil lebih baik. Garis tipis: persentil ke-90. SKPD yang menyelesaikan "
+              "kurang dari {n} kasus bulan ini tidak diberi peringkat.",
+        "en": "Lower is better. Thin line: 90th percentile. SKPD that resolved fewer than "
+              "{n} cases this month are not ranked.",
+    },
+    "ov.rank_table": {"id": "Tabel peringkat", "en": "Ranking table"},
+    "ov.no_units": {"id": "Tidak ada SKPD dengan angka pada bulan {month}.",
+                    "en": "No SKPD has numbers for {month}."},
+    "ov.no_resolved": {"id": "Tidak ada kasus yang diselesaikan pada bulan {month}.",
+                       "en": "No case was resolved in {month}."},
+    "ov.trend_title": {"id": "Tren bulanan seluruh pemda", "en": "Tenant-wide monthly trend"},
+    "ov.trend_compliance": {"id": "Penyelesaian tepat waktu (pita: IK 95 %)",
+                            "en": "Resolved on time (band: 95 % CI)"},
+    "ov.trend_median": {"id": "Median dan persentil ke-90 waktu selesai (hari kerja)",
+                        "en": "Median and 90th percentile resolution time (working days)"},
+    "ov.trend_caption": {
+        "id": "Titik berongga: bulan sementara.",
+        "en": "Hollow points: provisional (sementara) months.",
+    },
+    "ov.sources_title": {"id": "Asal pengaduan bulan {month}",
+                         "en": "Where complaints came from in {month}"},
+    "ov.channels": {"id": "Kanal", "en": "Channel"},
+    "ov.channels_caption": {
+        "id": "Kasus yang masuk lewat beberapa kanal dihitung di setiap kanal ({n} kasus "
+              "seperti itu bulan ini).",
+        "en": "A case that arrived through several channels counts in each of them ({n} "
+              "such cases this month).",
+    },
+    "ov.districts": {"id": "Kecamatan", "en": "Kecamatan (district)"},
+    "ov.districts_caption": {
+        "id": "Kasus yang diterima bulan ini per kecamatan, menurut statusnya pada tanggal "
+              "data.",
+        "en": "Cases received this month per kecamatan, by their status on the as-of date.",
+    },
+    "ov.no_cases": {"id": "Tidak ada pengaduan yang diterima pada bulan {month}.",
+                    "en": "No complaint was received in {month}."},
+    "status_group.open": {"id": "masih terbuka", "en": "still open"},
+    "status_group.resolved": {"id": "selesai", "en": "resolved"},
+    "status_group.closed": {"id": "diarsipkan / ditolak", "en": "archived / rejected"},
+    "col.rank": {"id": "Peringkat", "en": "Rank"},
+    "col.unit": {"id": "SKPD", "en": "SKPD"},
+    "col.unit_code": {"id": "Kode SKPD", "en": "SKPD code"},
+    "col.received": {"id": "Diterima", "en": "Received"},
+    "col.resolved": {"id": "Diselesaikan", "en": "Resolved"},
+    "col.resolution_due": {"id": "Tenggat dinilai", "en": "Judged deadlines"},
+    "col.resolution_met": {"id": "Tepat waktu", "en": "Met"},
+    "col.resolution_rate": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "col.response_rate": {"id": "Respons tepat waktu", "en": "Responded on time"},
+    "col.interval": {"id": "IK 95 %", "en": "95 % CI"},
+    "col.median_wd": {"id": "Median HK", "en": "Median wd"},
+    "col.p90_wd": {"id": "P90 HK", "en": "P90 wd"},
+    "col.backlog": {"id": "Tunggakan", "en": "Backlog"},
+    "col.overdue": {"id": "Lewat tenggat", "en": "Overdue"},
+    "col.status": {"id": "Keterangan", "en": "Note"},
+    "col.count": {"id": "Jumlah kasus", "en": "Cases"},
+    "col.month": {"id": "Bulan", "en": "Month"},
+    "col.nip": {"id": "NIP", "en": "NIP"},
+    "col.name": {"id": "Nama", "en": "Name"},
+    "col.satisfaction": {"id": "Kepuasan (disusutkan)", "en": "Satisfaction (shrunk)"},
+    "col.ratings_n": {"id": "Jumlah penilaian", "en": "Ratings"},
+    "col.score": {"id": "Skor", "en": "Score"},
+    "col.rating": {"id": "Hasil kerja", "en": "Hasil kerja (work result)"},
+    "col.provisional": {"id": "Sementara", "en": "Sementara"},
+    "col.oe_ratio": {"id": "Rasio aktual/harapan", "en": "Observed/expected"},
+    "col.case_id": {"id": "ID kasus", "en": "Case id"},
+    "col.received_at": {"id": "Diterima pada", "en": "Received at"},
+    "col.category": {"id": "Kategori", "en": "Category"},
+    "col.class": {"id": "Jenis", "en": "Class"},
+    "col.case_status": {"id": "Status", "en": "Status"},
+    "col.resolution_wd": {"id": "HK penyelesaian", "en": "Resolution wd"},
+    "col.resolution_due_wd": {"id": "Batas HK", "en": "Allowed wd"},
+    "col.case_met": {"id": "Tepat waktu", "en": "On time"},
+    "col.title": {"id": "Judul", "en": "Title"},
+    "col.roles": {"id": "Dihitung sebagai", "en": "Counted as"},
+    "col.district": {"id": "Kecamatan", "en": "Kecamatan"},
+    "col.channels": {"id": "Kanal", "en": "Channels"},
+    "col.event_at": {"id": "Waktu", "en": "Time"},
+    "col.event_type": {"id": "Peristiwa", "en": "Event"},
+    "col.officer": {"id": "Pegawai (NIP)", "en": "Officer (NIP)"},
+    "col.note": {"id": "Catatan / tindak lanjut", "en": "Note / tindak lanjut"},
+    "col.position": {"id": "Jabatan", "en": "Position"},
+    "col.grade": {"id": "Golongan", "en": "Grade"},
+    "col.valid_from": {"id": "Berlaku dari", "en": "Valid from"},
+    "col.valid_to": {"id": "Berlaku sampai", "en": "Valid to"},
+    # --- officers list ---------------------------------------------------------------
+    "off.title": {"id": "Pegawai (ASN)", "en": "Officers (ASN)"},
+    "off.caption": {
+        "id": "Rapor bulanan setiap pegawai yang memegang pengaduan. Pilih satu baris untuk "
+              "membuka profilnya.",
+        "en": "Monthly scorecard of every officer who held complaints. Select a row to open "
+              "the officer's profile.",
+    },
+    "off.unit_filter": {"id": "SKPD", "en": "SKPD"},
+    "off.all_units": {"id": "Semua SKPD", "en": "All SKPD"},
+    "off.count": {"id": "{n} pegawai pada bulan {month}.", "en": "{n} officers in {month}."},
+    "off.empty": {"id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
+                  "en": "No officer scorecards for this choice ({month})."},
+    "off.open_label": {"id": "Buka profil pegawai", "en": "Open an officer's profile"},
+    "off.open_link": {"id": "Profil {name}", "en": "Profile of {name}"},
+    "off.rating_help": {
+        "id": "Hasil kerja menurut kebijakan (PermenPANRB 6/2022). 'Data tidak cukup' bila "
+              "tenggat yang dinilai terlalu sedikit atau intervalnya terlalu lebar.",
+        "en": "Hasil kerja (work result) under the policy (PermenPANRB 6/2022). 'Data tidak "
+              "cukup' when too few deadlines were judged or the interval is too wide.",
+    },
+    # --- officer profile -------------------------------------------------------------
+    "prof.title": {"id": "Profil pegawai", "en": "Officer profile"},
+    "prof.choose": {"id": "Pegawai (NIP)", "en": "Officer (NIP)"},
+    "prof.choose_placeholder": {"id": "Pilih pegawai…", "en": "Choose an officer…"},
+    "prof.none_chosen": {
+        "id": "Pilih pegawai di atas, atau buka profil dari halaman Pegawai.",
+        "en": "Choose an officer above, or open a profile from the Officers page.",
+    },
+    "prof.unknown_nip": {
+        "id": "NIP {nip} dari tautan tidak ada di snapshot ini.",
+        "en": "NIP {nip} from the link is not in this snapshot.",
+    },
+    "prof.no_months": {
+        "id": "Belum ada rapor bulanan untuk pegawai ini di snapshot.",
+        "en": "This officer has no monthly scorecard in the snapshot.",
+    },
+    "prof.postings": {"id": "Riwayat penempatan", "en": "Postings"},
+    "prof.no_postings": {"id": "Pegawai ini tidak ada di data referensi pegawai.",
+                         "en": "This officer is not in the officers reference data."},
+    "prof.month_numbers": {"id": "Angka bulan {month}", "en": "Numbers for {month}"},
+    "prof.history": {"id": "Angka bulanan", "en": "Monthly numbers"},
+    "prof.rates_chart": {
+        "id": "Respons dan penyelesaian tepat waktu per bulan (garis galat: IK 95 %)",
+        "en": "Responded and resolved on time per month (error bars: 95 % CI)",
+    },
+    "prof.no_rates": {"id": "Belum ada tenggat yang dinilai untuk pegawai ini.",
+                      "en": "No deadline has been judged for this officer yet."},
+    "prof.cases": {"id": "Kasus di balik angka bulan {month}",
+                   "en": "The cases behind {month}'s numbers"},
+    "prof.cases_caption": {
+        "id": "{n} kasus dari `officer_month.case_ids`. Judul dan isi kasus rahasia tidak "
+              "ditampilkan; identitas pelapor kasus anonim tidak ditampilkan.",
+        "en": "{n} cases from `officer_month.case_ids`. Titles and texts of confidential "
+              "(rahasia) cases are hidden; reporter details of anonymous cases are hidden.",
+    },
+    "prof.no_cases": {"id": "Tidak ada kasus di balik angka bulan ini.",
+                      "en": "No case lies behind this month's numbers."},
+    "prof.timeline": {"id": "Linimasa peristiwa", "en": "Event timelines"},
+    "prof.timeline_more": {
+        "id": "Menampilkan linimasa {shown} dari {n} kasus; pilih kasus lain di bawah.",
+        "en": "Showing timelines of {shown} of {n} cases; pick another case below.",
+    },
+    "prof.other_case": {"id": "Linimasa kasus lain", "en": "Timeline of another case"},
+    "prof.no_events": {"id": "Tidak ada peristiwa tercatat untuk kasus ini.",
+                       "en": "No event is recorded for this case."},
+    "prof.metric_received": {"id": "Diterima", "en": "Received"},
+    "prof.metric_resolved": {"id": "Diselesaikan", "en": "Resolved"},
+    "prof.metric_response": {"id": "Respons tepat waktu", "en": "Responded on time"},
+    "prof.metric_resolution": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "prof.metric_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
+    "prof.metric_satisfaction": {"id": "Kepuasan (disusutkan)", "en": "Satisfaction (shrunk)"},
+    "prof.metric_rating": {"id": "Hasil kerja", "en": "Hasil kerja"},
+    "prof.rate_help": {
+        "id": "{met} dari {due} tenggat; IK 95 %: {low}–{high}.",
+        "en": "{met} of {due} deadlines; 95 % CI: {low}–{high}.",
+    },
+    "prof.satisfaction_help": {
+        "id": "{n} penilaian warga, rata-rata mentah {mean}; disusutkan ke rata-rata pemda.",
+        "en": "{n} citizen ratings, raw mean {mean}; shrunk towards the tenant mean.",
+    },
+    "prof.rating_help": {"id": "Skor {score} dari 100.", "en": "Score {score} of 100."},
+    "role.received": {"id": "diterima", "en": "received"},
+    "role.response_due": {"id": "tenggat respons", "en": "response deadline"},
+    "role.resolution_due": {"id": "tenggat penyelesaian", "en": "resolution deadline"},
+    "role.forwarding_due": {"id": "tenggat disposisi", "en": "forwarding deadline"},
+    "role.resolved": {"id": "diselesaikan", "en": "resolved"},
+    "role.rated": {"id": "penilaian warga", "en": "citizen rating"},
+    "role.other": {"id": "tunggakan / lainnya", "en": "backlog / other"},
+    "confidential": {"id": "rahasia", "en": "rahasia (confidential)"},
+    "anonymous": {"id": "anonim", "en": "anonim (anonymous)"},
+    "case.status.received": {"id": "diterima", "en": "received"},
+    "case.status.forwarded": {"id": "didisposisi", "en": "forwarded"},
+    "case.status.in_progress": {"id": "diproses", "en": "in progress"},
+    "case.status.resolved": {"id": "selesai", "en": "resolved"},
+    "case.status.archived": {"id": "diarsipkan", "en": "archived"},
+    "case.status.rejected": {"id": "ditolak", "en": "rejected"},
+    "event.received": {"id": "diterima", "en": "received"},
+    "event.verified": {"id": "diverifikasi", "en": "verified"},
+    "event.forwarded": {"id": "didisposisi", "en": "forwarded"},
+    "event.reassigned": {"id": "dialihkan", "en": "reassigned"},
+    "event.responded": {"id": "ditanggapi (tindak lanjut)", "en": "responded (tindak lanjut)"},
+    "event.clarification_requested": {"id": "minta klarifikasi",
+                                      "en": "clarification requested"},
+    "event.clarified": {"id": "klarifikasi diterima", "en": "clarified"},
+    "event.resolved": {"id": "diselesaikan", "en": "resolved"},
+    "event.reopened": {"id": "dibuka kembali", "en": "reopened"},
+    "event.archived": {"id": "diarsipkan", "en": "archived"},
+    "event.rejected": {"id": "ditolak", "en": "rejected"},
+    "event.postponed": {"id": "ditunda", "en": "postponed"},
+}
+
+
+def language() -> str:
+    """The language chosen in the sidebar (Bahasa Indonesia until someone picks another)."""
+    lang = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the current language, with `{name}` fields filled in."""
+    text = TEXT[key][language()]
+    return text.format(**values) if values else text
+
+
+def t_or(key: str, fallback: str) -> str:
+    """Like `t`, for keys built from data values (a status, an event type): unknown values
+    are shown as they are instead of failing."""
+    entry = TEXT.get(key)
+    return entry[language()] if entry else fallback
+
+
+def rating_label(code: str | None) -> str:
+    """A rating code (di_atas_ekspektasi, ...) in words."""
+    if code is None:
+        return ""
+    return t_or(f"rating.{code}", code.replace("_", " "))

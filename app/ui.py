@@ -1,0 +1,129 @@
+"""UI pieces shared by the pages: the snapshot guard, the month selector, the sidebar
+footer and number formatting in the chosen language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+import streamlit as st
+
+from app import data
+from app.i18n import language, rating_label, t
+
+MONTH_KEY = "month"  # also the query parameter (?month=YYYY-MM)
+
+
+# --- numbers ---------------------------------------------------------------------------
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_int(x: object) -> str:
+    if _missing(x):
+        return "–"
+    text = f"{int(x):,}"  # type: ignore[call-overload]
+    return text.replace(",", ".") if language() == "id" else text
+
+
+def fmt_num(x: object, digits: int = 1) -> str:
+    if _missing(x):
+        return "–"
+    text = f"{float(x):,.{digits}f}"  # type: ignore[arg-type]
+    if language() == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_pct(x: object, digits: int = 0) -> str:
+    return "–" if _missing(x) else f"{fmt_num(100 * float(x), digits)}%"  # type: ignore[arg-type]
+
+
+def fmt_interval(low: object, high: object) -> str:
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"{fmt_num(100 * float(low), 0)}–{fmt_pct(high)}"  # type: ignore[arg-type]
+
+
+def fmt_wd(x: object) -> str:
+    return "–" if _missing(x) else f"{fmt_num(x)} {t('wd')}"
+
+
+def fmt_timestamp(x: object) -> str:
+    if isinstance(x, dt.datetime):
+        return x.strftime("%Y-%m-%d %H:%M")
+    return "–" if _missing(x) else str(x)
+
+
+# --- the snapshot ----------------------------------------------------------------------
+def snapshot_or_stop() -> data.Snapshot:
+    """The published snapshot, or a clear message on how to produce one (never a
+    traceback) and the end of this run."""
+    try:
+        return data.locate()
+    except data.SnapshotUnavailable as exc:
+        st.title(t("app.title"))
+        st.error(t("missing.title"), icon=":material/database_off:")
+        if exc.reason == "no_home":
+            st.markdown(t("missing.no_home"))
+        elif exc.reason == "no_file":
+            st.markdown(t("missing.no_file", path=exc.path))
+        else:
+            st.markdown(t("missing.unreadable", path=exc.path, error=exc.error))
+        st.markdown(t("missing.howto", home=exc.home or "DIR"))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def sidebar_footer(snap: data.Snapshot) -> None:
+    meta = data.info(snap)
+    published = meta.get("published_at")
+    policy_hash = str(meta.get("policy_hash") or "")[:12]
+    with st.sidebar:
+        st.divider()
+        st.markdown(f"**{t('snapshot.heading')}**")
+        lines = [
+            f"{t('snapshot.tenant')}: **{meta.get('tenant_name')}**",
+            f"{t('snapshot.as_of')}: {meta.get('as_of_date')}",
+            f"{t('snapshot.published')}: {fmt_timestamp(published)} UTC",
+            f"{t('snapshot.policy')}: {meta.get('policy_version')} (`{policy_hash}`)",
+            f"{t('snapshot.code')}: {meta.get('code_version')}",
+        ]
+        st.caption("  \n".join(lines))
+
+
+# --- month selection -------------------------------------------------------------------
+def month_label(month: str, provisional: bool) -> str:
+    return f"{month} ({t('month.provisional')})" if provisional else month
+
+
+def month_selector(month_frame: pl.DataFrame, *, key: str = MONTH_KEY,
+                   container=None) -> str | None:  # fmt: skip
+    """A selector over `month_frame` (month, provisional), newest first, defaulting to the
+    latest non-provisional month; bound to the ?month= query parameter. Provisional months
+    are labelled "sementara" and a note says so when one is chosen."""
+    if month_frame.is_empty():
+        return None
+    frame = month_frame.sort("month", descending=True)
+    options = frame["month"].to_list()
+    provisional = dict(zip(options, frame["provisional"].fill_null(True).to_list(), strict=True))
+    default = data.default_month(frame)
+    target = container or st
+    chosen = target.selectbox(
+        t("month.label"),
+        options,
+        index=options.index(default),
+        format_func=lambda m: month_label(m, provisional[m]),
+        key=key,
+        bind="query-params",
+    )
+    if chosen and provisional.get(chosen):
+        st.warning(t("month.provisional_note", month=chosen), icon=":material/schedule:")
+    return chosen
+
+
+def rating_badge(code: str | None) -> str:
+    colours = {"di_atas_ekspektasi": "green", "sesuai_ekspektasi": "blue",
+               "di_bawah_ekspektasi": "red", "data_tidak_cukup": "gray"}  # fmt: skip
+    return f":{colours.get(code or '', 'gray')}-badge[{rating_label(code)}]"
