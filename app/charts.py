@@ -11,7 +11,7 @@ ORANGE = "#e07b1a"
 GREY = "#a8a8a8"
 GREEN = "#2e8b57"
 RED = "#c0392b"
-ROW_PX = 22  # height per bar of a horizontal bar chart
+ROW_PX = 24  # height per bar of a horizontal bar chart
 
 
 def _height(rows: int) -> int:
@@ -44,13 +44,17 @@ def ranked_bars(
     not ranked, drawn grey); rows without a value get `missing_text` at the axis."""
     data = frame.with_row_index("_order")
     fmt = ".0%" if percent else ".1f"
-    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField("_order"), title=None,
-              axis=alt.Axis(labelLimit=320))  # fmt: skip
+    y = alt.Y(
+        f"{label}:N",
+        sort=alt.EncodingSortField("_order"),
+        title=None,
+        axis=alt.Axis(labelLimit=360, labelOverlap=False),
+    )
     x_scale = alt.Scale(domain=[0, 1]) if percent else alt.Scale(zero=True)
     color = alt.Color(
         f"{group}:N",
         scale=alt.Scale(domain=list(groups), range=[BLUE, GREY]),
-        legend=alt.Legend(title=None, orient="bottom"),
+        legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
     )
     tips = tooltip or [alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format=fmt)]
     base = alt.Chart(data).encode(y=y)
@@ -97,7 +101,7 @@ def trend(
     y_axis = alt.Axis(format=fmt)
     y_scale = alt.Scale(zero=False)
     color = (
-        alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="bottom"))
+        alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="bottom", labelLimit=0))
         if series
         else alt.value(BLUE)
     )
@@ -121,7 +125,9 @@ def trend(
     )
     layers.append(
         base.mark_point(size=45, filled=True).encode(
-            y=alt.Y(f"{value}:Q"), color=color, fill=_hollow_if(provisional, color),
+            y=alt.Y(f"{value}:Q"),
+            color=color,
+            fill=_hollow_if(provisional, color),
             tooltip=tips,
         )
     )
@@ -133,7 +139,12 @@ def count_bars(
 ) -> alt.Chart:
     """Horizontal bars of counts, largest first, with the count written at the bar end."""
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y(
+            f"{category}:N",
+            sort="-x",
+            title=None,
+            axis=alt.Axis(labelLimit=240, labelOverlap=False),
+        ),
         x=alt.X(f"{count}:Q", title=x_title),
     )
     bars = base.mark_bar(color=color).encode(
@@ -161,16 +172,24 @@ def stacked_bars(
         .transform_calculate(_stack_order=f"indexof({stack_order!r}, datum.{stack})")
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+            y=alt.Y(
+                f"{category}:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelLimit=240, labelOverlap=False),
+            ),
             x=alt.X(f"sum({count}):Q", title=x_title),
             color=alt.Color(
                 f"{stack}:N",
                 scale=alt.Scale(domain=stack_order, range=palette[: len(stack_order)]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
             ),
             order=alt.Order("_stack_order:Q"),
-            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{stack}:N"),
-                     alt.Tooltip(f"{count}:Q")],  # fmt: skip
+            tooltip=[
+                alt.Tooltip(f"{category}:N"),
+                alt.Tooltip(f"{stack}:N"),
+                alt.Tooltip(f"{count}:Q"),
+            ],
         )
         .properties(height=_height(n))
     )
@@ -191,15 +210,23 @@ def rates_with_intervals(
     """Rates per month and series (response / resolution) with their intervals as error
     bars, the series side by side within a month; hollow points for provisional months."""
     x = alt.X(f"{month}:O", title=None, axis=alt.Axis(labelAngle=-45))
-    color = alt.Color(f"{series}:N", scale=alt.Scale(range=[ORANGE, BLUE]),
-                      legend=alt.Legend(title=None, orient="bottom"))  # fmt: skip
-    tips = [alt.Tooltip(f"{month}:O"), alt.Tooltip(f"{series}:N"),
-            alt.Tooltip(f"{value}:Q", format=".0%"), alt.Tooltip(f"{low}:Q", format=".0%"),
-            alt.Tooltip(f"{high}:Q", format=".0%")]  # fmt: skip
+    color = alt.Color(
+        f"{series}:N",
+        scale=alt.Scale(range=[ORANGE, BLUE]),
+        legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
+    )
+    tips = [
+        alt.Tooltip(f"{month}:O"),
+        alt.Tooltip(f"{series}:N"),
+        alt.Tooltip(f"{value}:Q", format=".0%"),
+        alt.Tooltip(f"{low}:Q", format=".0%"),
+        alt.Tooltip(f"{high}:Q", format=".0%"),
+    ]
     base = alt.Chart(frame).encode(x=x, xOffset=alt.XOffset(f"{series}:N"), color=color)
     rules = base.mark_rule(strokeWidth=1.5).encode(
-        y=alt.Y(f"{low}:Q", title=y_title, scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format=".0%")),  # fmt: skip
+        y=alt.Y(
+            f"{low}:Q", title=y_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")
+        ),
         y2=alt.Y2(f"{high}:Q"),
         tooltip=tips,
     )

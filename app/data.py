@@ -40,8 +40,13 @@ CLOSED_STATUSES = ("archived", "rejected")
 class SnapshotUnavailable(Exception):
     """No usable snapshot: `reason` is no_home, no_file or unreadable."""
 
-    def __init__(self, reason: str, home: str | None = None, path: str | None = None,
-                 error: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        reason: str,
+        home: str | None = None,
+        path: str | None = None,
+        error: str | None = None,
+    ) -> None:
         super().__init__(f"{reason}: {path or home or ''} {error or ''}".strip())
         self.reason, self.home, self.path, self.error = reason, home, path, error
 
@@ -166,8 +171,7 @@ def rank_units(units: pl.DataFrame, min_judged: int) -> pl.DataFrame:
             .cast(pl.Int64)
             .alias("rank")
         )
-        .sort(["ranked", "rank", "unit_name"], descending=[True, False, False],
-              nulls_last=True)  # fmt: skip
+        .sort(["ranked", "rank", "unit_name"], descending=[True, False, False], nulls_last=True)
     )
 
 
@@ -187,8 +191,11 @@ def rank_units_by_median(units: pl.DataFrame, min_resolved: int) -> pl.DataFrame
             .cast(pl.Int64)
             .alias("rank_median")
         )
-        .sort(["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
-              descending=[True, False, False, False], nulls_last=True)  # fmt: skip
+        .sort(
+            ["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
+            descending=[True, False, False, False],
+            nulls_last=True,
+        )
     )
 
 
@@ -209,18 +216,23 @@ def _tables(path: str, mtime_ns: int) -> list[str]:
 @st.cache_data(**CACHE)
 def _months(path: str, mtime_ns: int) -> pl.DataFrame:
     # months after the as-of month only hold deadlines met early: not a month to show yet
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT month, bool_or(provisional) AS provisional
         FROM unit_month
         WHERE month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
         GROUP BY month
         ORDER BY month
-    """)  # fmt: skip
+    """,
+    )
 
 
 @st.cache_data(**CACHE)
 def _tenant_months(path: str, mtime_ns: int) -> pl.DataFrame:
-    frame = _query(path, """
+    frame = _query(
+        path,
+        """
         WITH u AS (
             SELECT
                 month,
@@ -258,7 +270,8 @@ def _tenant_months(path: str, mtime_ns: int) -> pl.DataFrame:
         LEFT JOIN s USING (month)
         WHERE u.month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
         ORDER BY u.month
-    """)  # fmt: skip
+    """,
+    )
     return frame.with_columns(
         wilson("resolution_met", "resolution_due", "resolution")
         + wilson("response_met", "response_due", "response")
@@ -267,7 +280,9 @@ def _tenant_months(path: str, mtime_ns: int) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _unit_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT
             m.unit_code,
             coalesce(m.unit_name, m.unit_code) AS unit_name,
@@ -282,12 +297,16 @@ def _unit_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
         FROM unit_month AS m
         WHERE m.month = $month
         ORDER BY m.unit_code
-    """, {"month": month})  # fmt: skip
+    """,
+        {"month": month},
+    )
 
 
 @st.cache_data(**CACHE)
 def _channels(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT channel, count(*) AS cases, any_value(multi) AS multi_channel_cases
         FROM (
             SELECT
@@ -298,12 +317,16 @@ def _channels(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
         )
         GROUP BY channel
         ORDER BY cases DESC, channel
-    """, {"month": month})  # fmt: skip
+    """,
+        {"month": month},
+    )
 
 
 @st.cache_data(**CACHE)
 def _districts(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT
             district,
             CASE WHEN status = 'resolved' THEN 'resolved'
@@ -314,12 +337,16 @@ def _districts(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
         WHERE strftime(received_at, '%Y-%m') = $month
         GROUP BY ALL
         ORDER BY district, status_group
-    """, {"month": month, "closed": list(CLOSED_STATUSES)})  # fmt: skip
+    """,
+        {"month": month, "closed": list(CLOSED_STATUSES)},
+    )
 
 
 @st.cache_data(**CACHE)
 def _officer_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         WITH unit_names AS (
             SELECT unit_code, arg_max(name, valid_from) AS unit_name FROM units GROUP BY ALL
         )
@@ -342,12 +369,16 @@ def _officer_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
         LEFT JOIN unit_names AS n USING (unit_code)
         WHERE o.month = $month
         ORDER BY unit_name, o.officer_name, o.officer_nip
-    """, {"month": month})  # fmt: skip
+    """,
+        {"month": month},
+    )
 
 
 @st.cache_data(**CACHE)
 def _officer_directory(path: str, mtime_ns: int) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         WITH ref AS (
             SELECT nip, arg_max(name, valid_from) AS name,
                    arg_max(unit_code, valid_from) AS unit_code
@@ -365,12 +396,15 @@ def _officer_directory(path: str, mtime_ns: int) -> pl.DataFrame:
         FROM scored
         FULL JOIN ref USING (nip)
         ORDER BY has_scorecards DESC, name, nip
-    """)  # fmt: skip
+    """,
+    )
 
 
 @st.cache_data(**CACHE)
 def _officer_postings(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         WITH unit_names AS (
             SELECT unit_code, arg_max(name, valid_from) AS unit_name FROM units GROUP BY ALL
         )
@@ -380,12 +414,16 @@ def _officer_postings(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
         LEFT JOIN unit_names AS n USING (unit_code)
         WHERE o.nip = $nip
         ORDER BY o.valid_from DESC
-    """, {"nip": nip})  # fmt: skip
+    """,
+        {"nip": nip},
+    )
 
 
 @st.cache_data(**CACHE)
 def _officer_history(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT
             month, officer_name, unit_code,
             received, resolved,
@@ -400,14 +438,18 @@ def _officer_history(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
         WHERE officer_nip = $nip
           AND month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
         ORDER BY month
-    """, {"nip": nip})  # fmt: skip
+    """,
+        {"nip": nip},
+    )
 
 
 @st.cache_data(**CACHE)
 def _officer_cases(path: str, mtime_ns: int, nip: str, month: str) -> pl.DataFrame:
     # The cases behind one officer-month: officer_month.case_ids, each with what it counts
     # as (the facts of holder_facts.sql, rebuilt from segments, clocks and cases).
-    return _query(path, """
+    return _query(
+        path,
+        """
         WITH ids AS (
             SELECT DISTINCT unnest(case_ids) AS case_id
             FROM officer_month
@@ -464,17 +506,23 @@ def _officer_cases(path: str, mtime_ns: int, nip: str, month: str) -> pl.DataFra
         JOIN cases AS c USING (case_id)
         LEFT JOIN role_lists AS r USING (case_id)
         ORDER BY c.received_at, c.case_id
-    """, {"nip": nip, "month": month})  # fmt: skip
+    """,
+        {"nip": nip, "month": month},
+    )
 
 
 @st.cache_data(**CACHE)
 def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.DataFrame:
-    return _query(path, """
+    return _query(
+        path,
+        """
         SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note, source
         FROM case_events
         WHERE case_id IN (SELECT unnest($ids))
         ORDER BY case_id, seq
-    """, {"ids": list(case_ids)})  # fmt: skip
+    """,
+        {"ids": list(case_ids)},
+    )
 
 
 # --- the public interface the pages use ---------------------------------------------------
@@ -545,8 +593,9 @@ def district_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
     return _districts(snap.path, snap.mtime_ns, month)
 
 
-def officers_month(snap: Snapshot, month: str, viewer: Viewer,
-                   unit_code: str | None = None) -> pl.DataFrame:  # fmt: skip
+def officers_month(
+    snap: Snapshot, month: str, viewer: Viewer, unit_code: str | None = None
+) -> pl.DataFrame:
     frame = _scope(_officer_month(snap.path, snap.mtime_ns, month), viewer)
     return frame if unit_code is None else frame.filter(pl.col("unit_code") == unit_code)
 

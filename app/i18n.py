@@ -16,8 +16,10 @@ LANG_KEY = "lang"
 
 TEXT: dict[str, dict[str, str]] = {
     # --- shell -----------------------------------------------------------------------
-    "app.title": {"id": "rapor: rapor kinerja penanganan pengaduan",
-                  "en": "rapor: complaint-handling scorecards"},
+    "app.title": {
+        "id": "rapor: rapor kinerja penanganan pengaduan",
+        "en": "rapor: complaint-handling scorecards",
+    },
     "lang.label": {"id": "Bahasa / Language", "en": "Bahasa / Language"},
     "page.overview": {"id": "Ikhtisar", "en": "Overview"},
     "page.officers": {"id": "Pegawai", "en": "Officers"},
@@ -29,8 +31,11 @@ TEXT: dict[str, dict[str, str]] = {
     "snapshot.policy": {"id": "Kebijakan", "en": "Policy"},
     "snapshot.code": {"id": "Versi kode", "en": "Code version"},
     "snapshot.timezone": {"id": "Zona waktu", "en": "Time zone"},
-    "missing.title": {"id": "Belum ada data yang diterbitkan",
-                      "en": "No published data yet"},
+    "missing.title": {"id": "Belum ada data yang diterbitkan", "en": "No published data yet"},
+    "missing.unreadable_title": {
+        "id": "Snapshot yang diterbitkan tidak dapat dibaca",
+        "en": "The published snapshot cannot be read",
+    },
     "missing.no_home": {
         "id": "Folder home rapor belum ditentukan: variabel lingkungan `RAPOR_HOME` kosong.",
         "en": "No rapor home folder: the environment variable `RAPOR_HOME` is not set.",
@@ -45,13 +50,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "missing.howto": {
         "id": "Jalankan pipeline lebih dulu, lalu muat ulang halaman ini:\n\n"
-              "```\nrapor run --home {home}\n```\n"
-              "atau, untuk kota demo: `rapor demo --home {home}`. "
-              "Aplikasi dibuka dengan `rapor app --home {home}`.",
+        "```\nrapor run --home {home}\n```\n"
+        "atau, untuk kota demo: `rapor demo --home {home}`. "
+        "Aplikasi dibuka dengan `rapor app --home {home}`.",
         "en": "Run the pipeline first, then reload this page:\n\n"
-              "```\nrapor run --home {home}\n```\n"
-              "or, for a demo city: `rapor demo --home {home}`. "
-              "Serve the app with `rapor app --home {home}`.",
+        "```\nrapor run --home {home}\n```\n"
+        "or, for a demo city: `rapor demo --home {home}`. "
+        "Serve the app with `rapor app --home {home}`.",
     },
     "error.data": {
         "id": "Data snapshot tidak dapat dibaca untuk halaman ini: {error}",
@@ -62,12 +67,14 @@ TEXT: dict[str, dict[str, str]] = {
     "month.provisional": {"id": "sementara", "en": "sementara (provisional)"},
     "month.provisional_note": {
         "id": "Bulan {month} masih **sementara**: angkanya masih dapat berubah (pembukaan "
-              "kembali atau penilaian yang terlambat) dan tidak boleh dipakai untuk sanksi.",
+        "kembali atau penilaian yang terlambat) dan tidak boleh dipakai untuk sanksi.",
         "en": "{month} is still **sementara** (provisional): its numbers can still change "
-              "(late reopenings or ratings) and must not be used for a sanction.",
+        "(late reopenings or ratings) and must not be used for a sanction.",
     },
-    "no_months": {"id": "Snapshot ini belum berisi bulan apa pun.",
-                  "en": "This snapshot holds no months yet."},
+    "no_months": {
+        "id": "Snapshot ini belum berisi bulan apa pun.",
+        "en": "This snapshot holds no months yet.",
+    },
     "rating.di_atas_ekspektasi": {"id": "Di atas ekspektasi", "en": "Di atas ekspektasi"},
     "rating.sesuai_ekspektasi": {"id": "Sesuai ekspektasi", "en": "Sesuai ekspektasi"},
     "rating.di_bawah_ekspektasi": {"id": "Di bawah ekspektasi", "en": "Di bawah ekspektasi"},
@@ -80,9 +87,9 @@ TEXT: dict[str, dict[str, str]] = {
     "interval": {"id": "IK 95 %", "en": "95 % CI"},
     "policy_min_assumed": {
         "id": "Snapshot tidak memuat parameter kebijakan; batas minimum {n} tenggat dinilai "
-              "diambil dari nilai bawaan.",
+        "diambil dari nilai bawaan.",
         "en": "The snapshot does not carry the policy parameters; the minimum of {n} judged "
-              "deadlines is the default value.",
+        "deadlines is the default value.",
     },
     # --- overview --------------------------------------------------------------------
     "ov.title": {"id": "Ikhtisar pimpinan", "en": "Leadership overview"},
@@ -100,76 +107,91 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Kasus yang penyelesaian finalnya jatuh pada bulan ini.",
         "en": "Cases whose final resolution happened in this month.",
     },
-    "ov.compliance": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "ov.compliance": {"id": "Tepat waktu", "en": "On time"},
     "ov.compliance_help": {
-        "id": "Tenggat penyelesaian yang jatuh pada bulan ini dan terpenuhi, dari {due} "
-              "tenggat yang dinilai; interval kepercayaan Wilson 95 %: {low}–{high}.",
-        "en": "Resolution deadlines falling due this month that were met, out of {due} "
-              "judged deadlines; 95 % Wilson interval: {low}–{high}.",
+        "id": "Penyelesaian tepat waktu: tenggat penyelesaian yang jatuh pada bulan ini dan "
+        "terpenuhi, dari {due} tenggat yang dinilai; interval kepercayaan Wilson 95 %: "
+        "{low}–{high}.",
+        "en": "Resolved on time: resolution deadlines falling due this month that were met, out of {due} "
+        "judged deadlines; 95 % Wilson interval: {low}–{high}.",
     },
-    "ov.median": {"id": "Median waktu selesai", "en": "Median resolution time"},
+    "ov.median": {"id": "Median HK selesai", "en": "Median wd to resolve"},
     "ov.median_help": {
-        "id": "Median hari kerja dari penerimaan sampai penyelesaian, atas kasus yang "
-              "diselesaikan bulan ini (hari penerimaan tidak dihitung).",
+        "id": "Median hari kerja (HK) dari penerimaan sampai penyelesaian, atas kasus yang "
+        "diselesaikan bulan ini (hari penerimaan tidak dihitung).",
         "en": "Median working days from receipt to resolution over cases resolved this "
-              "month (the day of receipt does not count).",
+        "month (the day of receipt does not count).",
     },
-    "ov.backlog": {"id": "Tunggakan akhir bulan", "en": "Backlog at month end"},
+    "ov.backlog": {"id": "Tunggakan", "en": "Backlog"},
     "ov.backlog_help": {
-        "id": "Kasus terbuka yang dipegang SKPD pada akhir bulan; {overdue} di antaranya "
-              "sudah melewati tenggat.",
-        "en": "Open cases held by the SKPD at the end of the month; {overdue} of them are "
-              "past their deadline.",
+        "id": "Tunggakan akhir bulan: kasus terbuka yang dipegang SKPD pada akhir bulan; {overdue} di antaranya "
+        "sudah melewati tenggat.",
+        "en": "Backlog at month end: open cases held by the SKPD at the end of the month; {overdue} of them are "
+        "past their deadline.",
     },
     "ov.overdue": {"id": "lewat tenggat", "en": "overdue"},
-    "ov.vs_previous": {"id": "dibanding {month}", "en": "vs {month}"},
+    "ov.vs_previous": {
+        "id": "Panah: perubahan dibanding bulan {month}.",
+        "en": "Arrows: change from {month}.",
+    },
     "ov.rank_title": {"id": "Peringkat SKPD", "en": "SKPD ranking"},
     "ov.rank_compliance": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
     "ov.rank_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
     "ov.rank_caption": {
         "id": "Garis galat: interval kepercayaan Wilson 95 %. SKPD dengan kurang dari {n} "
-              "tenggat penyelesaian yang dinilai ditampilkan tetapi tidak diberi peringkat "
-              "(data tidak cukup).",
+        "tenggat penyelesaian yang dinilai ditampilkan tetapi tidak diberi peringkat "
+        "(data tidak cukup).",
         "en": "Error bars: 95 % Wilson interval. SKPD with fewer than {n} judged resolution "
-              "deadlines are shown but not ranked (data tidak cukup).",
+        "deadlines are shown but not ranked (data tidak cukup).",
     },
     "ov.median_caption": {
         "id": "Lebih kecil lebih baik. Garis tipis: persentil ke-90. SKPD yang menyelesaikan "
-              "kurang dari {n} kasus bulan ini tidak diberi peringkat.",
+        "kurang dari {n} kasus bulan ini tidak diberi peringkat.",
         "en": "Lower is better. Thin line: 90th percentile. SKPD that resolved fewer than "
-              "{n} cases this month are not ranked.",
+        "{n} cases this month are not ranked.",
     },
     "ov.rank_table": {"id": "Tabel peringkat", "en": "Ranking table"},
-    "ov.no_units": {"id": "Tidak ada SKPD dengan angka pada bulan {month}.",
-                    "en": "No SKPD has numbers for {month}."},
-    "ov.no_resolved": {"id": "Tidak ada kasus yang diselesaikan pada bulan {month}.",
-                       "en": "No case was resolved in {month}."},
+    "ov.no_units": {
+        "id": "Tidak ada SKPD dengan angka pada bulan {month}.",
+        "en": "No SKPD has numbers for {month}.",
+    },
+    "ov.no_resolved": {
+        "id": "Tidak ada kasus yang diselesaikan pada bulan {month}.",
+        "en": "No case was resolved in {month}.",
+    },
     "ov.trend_title": {"id": "Tren bulanan seluruh pemda", "en": "Tenant-wide monthly trend"},
-    "ov.trend_compliance": {"id": "Penyelesaian tepat waktu (pita: IK 95 %)",
-                            "en": "Resolved on time (band: 95 % CI)"},
-    "ov.trend_median": {"id": "Median dan persentil ke-90 waktu selesai (hari kerja)",
-                        "en": "Median and 90th percentile resolution time (working days)"},
+    "ov.trend_compliance": {
+        "id": "Penyelesaian tepat waktu (pita: IK 95 %)",
+        "en": "Resolved on time (band: 95 % CI)",
+    },
+    "ov.trend_median": {
+        "id": "Median dan persentil ke-90 waktu selesai (hari kerja)",
+        "en": "Median and 90th percentile resolution time (working days)",
+    },
     "ov.trend_caption": {
         "id": "Titik berongga: bulan sementara.",
         "en": "Hollow points: provisional (sementara) months.",
     },
-    "ov.sources_title": {"id": "Asal pengaduan bulan {month}",
-                         "en": "Where complaints came from in {month}"},
+    "ov.sources_title": {
+        "id": "Asal pengaduan bulan {month}",
+        "en": "Where complaints came from in {month}",
+    },
     "ov.channels": {"id": "Kanal", "en": "Channel"},
     "ov.channels_caption": {
         "id": "Kasus yang masuk lewat beberapa kanal dihitung di setiap kanal ({n} kasus "
-              "seperti itu bulan ini).",
+        "seperti itu bulan ini).",
         "en": "A case that arrived through several channels counts in each of them ({n} "
-              "such cases this month).",
+        "such cases this month).",
     },
     "ov.districts": {"id": "Kecamatan", "en": "Kecamatan (district)"},
     "ov.districts_caption": {
-        "id": "Kasus yang diterima bulan ini per kecamatan, menurut statusnya pada tanggal "
-              "data.",
+        "id": "Kasus yang diterima bulan ini per kecamatan, menurut statusnya pada tanggal data.",
         "en": "Cases received this month per kecamatan, by their status on the as-of date.",
     },
-    "ov.no_cases": {"id": "Tidak ada pengaduan yang diterima pada bulan {month}.",
-                    "en": "No complaint was received in {month}."},
+    "ov.no_cases": {
+        "id": "Tidak ada pengaduan yang diterima pada bulan {month}.",
+        "en": "No complaint was received in {month}.",
+    },
     "status_group.open": {"id": "masih terbuka", "en": "still open"},
     "status_group.resolved": {"id": "selesai", "en": "resolved"},
     "status_group.closed": {"id": "diarsipkan / ditolak", "en": "archived / rejected"},
@@ -222,22 +244,24 @@ TEXT: dict[str, dict[str, str]] = {
     "off.title": {"id": "Pegawai (ASN)", "en": "Officers (ASN)"},
     "off.caption": {
         "id": "Rapor bulanan setiap pegawai yang memegang pengaduan. Pilih satu baris untuk "
-              "membuka profilnya.",
+        "membuka profilnya.",
         "en": "Monthly scorecard of every officer who held complaints. Select a row to open "
-              "the officer's profile.",
+        "the officer's profile.",
     },
     "off.unit_filter": {"id": "SKPD", "en": "SKPD"},
     "off.all_units": {"id": "Semua SKPD", "en": "All SKPD"},
     "off.count": {"id": "{n} pegawai pada bulan {month}.", "en": "{n} officers in {month}."},
-    "off.empty": {"id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
-                  "en": "No officer scorecards for this choice ({month})."},
+    "off.empty": {
+        "id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
+        "en": "No officer scorecards for this choice ({month}).",
+    },
     "off.open_label": {"id": "Buka profil pegawai", "en": "Open an officer's profile"},
     "off.open_link": {"id": "Profil {name}", "en": "Profile of {name}"},
     "off.rating_help": {
         "id": "Hasil kerja menurut kebijakan (PermenPANRB 6/2022). 'Data tidak cukup' bila "
-              "tenggat yang dinilai terlalu sedikit atau intervalnya terlalu lebar.",
+        "tenggat yang dinilai terlalu sedikit atau intervalnya terlalu lebar.",
         "en": "Hasil kerja (work result) under the policy (PermenPANRB 6/2022). 'Data tidak "
-              "cukup' when too few deadlines were judged or the interval is too wide.",
+        "cukup' when too few deadlines were judged or the interval is too wide.",
     },
     # --- officer profile -------------------------------------------------------------
     "prof.title": {"id": "Profil pegawai", "en": "Officer profile"},
@@ -256,34 +280,45 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This officer has no monthly scorecard in the snapshot.",
     },
     "prof.postings": {"id": "Riwayat penempatan", "en": "Postings"},
-    "prof.no_postings": {"id": "Pegawai ini tidak ada di data referensi pegawai.",
-                         "en": "This officer is not in the officers reference data."},
+    "prof.no_postings": {
+        "id": "Pegawai ini tidak ada di data referensi pegawai.",
+        "en": "This officer is not in the officers reference data.",
+    },
     "prof.month_numbers": {"id": "Angka bulan {month}", "en": "Numbers for {month}"},
     "prof.history": {"id": "Angka bulanan", "en": "Monthly numbers"},
+    "prof.on_time": {"id": "Tepat waktu", "en": "On time"},
     "prof.rates_chart": {
         "id": "Respons dan penyelesaian tepat waktu per bulan (garis galat: IK 95 %)",
         "en": "Responded and resolved on time per month (error bars: 95 % CI)",
     },
-    "prof.no_rates": {"id": "Belum ada tenggat yang dinilai untuk pegawai ini.",
-                      "en": "No deadline has been judged for this officer yet."},
-    "prof.cases": {"id": "Kasus di balik angka bulan {month}",
-                   "en": "The cases behind {month}'s numbers"},
+    "prof.no_rates": {
+        "id": "Belum ada tenggat yang dinilai untuk pegawai ini.",
+        "en": "No deadline has been judged for this officer yet.",
+    },
+    "prof.cases": {
+        "id": "Kasus di balik angka bulan {month}",
+        "en": "The cases behind {month}'s numbers",
+    },
     "prof.cases_caption": {
         "id": "{n} kasus dari `officer_month.case_ids`. Judul dan isi kasus rahasia tidak "
-              "ditampilkan; identitas pelapor kasus anonim tidak ditampilkan.",
+        "ditampilkan; identitas pelapor kasus anonim tidak ditampilkan.",
         "en": "{n} cases from `officer_month.case_ids`. Titles and texts of confidential "
-              "(rahasia) cases are hidden; reporter details of anonymous cases are hidden.",
+        "(rahasia) cases are hidden; reporter details of anonymous cases are hidden.",
     },
-    "prof.no_cases": {"id": "Tidak ada kasus di balik angka bulan ini.",
-                      "en": "No case lies behind this month's numbers."},
+    "prof.no_cases": {
+        "id": "Tidak ada kasus di balik angka bulan ini.",
+        "en": "No case lies behind this month's numbers.",
+    },
     "prof.timeline": {"id": "Linimasa peristiwa", "en": "Event timelines"},
     "prof.timeline_more": {
         "id": "Menampilkan linimasa {shown} dari {n} kasus; pilih kasus lain di bawah.",
         "en": "Showing timelines of {shown} of {n} cases; pick another case below.",
     },
     "prof.other_case": {"id": "Linimasa kasus lain", "en": "Timeline of another case"},
-    "prof.no_events": {"id": "Tidak ada peristiwa tercatat untuk kasus ini.",
-                       "en": "No event is recorded for this case."},
+    "prof.no_events": {
+        "id": "Tidak ada peristiwa tercatat untuk kasus ini.",
+        "en": "No event is recorded for this case.",
+    },
     "prof.metric_received": {"id": "Diterima", "en": "Received"},
     "prof.metric_resolved": {"id": "Diselesaikan", "en": "Resolved"},
     "prof.metric_response": {"id": "Respons tepat waktu", "en": "Responded on time"},
@@ -320,8 +355,7 @@ TEXT: dict[str, dict[str, str]] = {
     "event.forwarded": {"id": "didisposisi", "en": "forwarded"},
     "event.reassigned": {"id": "dialihkan", "en": "reassigned"},
     "event.responded": {"id": "ditanggapi (tindak lanjut)", "en": "responded (tindak lanjut)"},
-    "event.clarification_requested": {"id": "minta klarifikasi",
-                                      "en": "clarification requested"},
+    "event.clarification_requested": {"id": "minta klarifikasi", "en": "clarification requested"},
     "event.clarified": {"id": "klarifikasi diterima", "en": "clarified"},
     "event.resolved": {"id": "diselesaikan", "en": "resolved"},
     "event.reopened": {"id": "dibuka kembali", "en": "reopened"},

@@ -26,12 +26,25 @@ st.sidebar.selectbox(
 snapshot = ui.snapshot_or_stop()
 
 pages = [
-    st.Page("app_pages/ikhtisar.py", title=t("page.overview"), icon=":material/dashboard:",
-            url_path="ikhtisar", default=True),  # fmt: skip
-    st.Page("app_pages/pegawai.py", title=t("page.officers"), icon=":material/groups:",
-            url_path="pegawai"),  # fmt: skip
-    st.Page("app_pages/profil_pegawai.py", title=t("page.profile"), icon=":material/person:",
-            url_path="profil_pegawai"),  # fmt: skip
+    st.Page(
+        "app_pages/ikhtisar.py",
+        title=t("page.overview"),
+        icon=":material/dashboard:",
+        url_path="ikhtisar",
+        default=True,
+    ),
+    st.Page(
+        "app_pages/pegawai.py",
+        title=t("page.officers"),
+        icon=":material/groups:",
+        url_path="pegawai",
+    ),
+    st.Page(
+        "app_pages/profil_pegawai.py",
+        title=t("page.profile"),
+        icon=":material/person:",
+        url_path="profil_pegawai",
+    ),
 ]
 page = st.navigation(pages)
 ui.sidebar_footer(snapshot)

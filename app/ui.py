@@ -12,7 +12,8 @@ import streamlit as st
 from app import data
 from app.i18n import language, rating_label, t
 
-MONTH_KEY = "month"  # also the query parameter (?month=YYYY-MM)
+MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
+REMEMBERED_MONTH = "chosen_month"  # the month last chosen on any page
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -64,7 +65,8 @@ def snapshot_or_stop() -> data.Snapshot:
         return data.locate()
     except data.SnapshotUnavailable as exc:
         st.title(t("app.title"))
-        st.error(t("missing.title"), icon=":material/database_off:")
+        title = "missing.unreadable_title" if exc.reason == "unreadable" else "missing.title"
+        st.error(t(title), icon=":material/database_off:")
         if exc.reason == "no_home":
             st.markdown(t("missing.no_home"))
         elif exc.reason == "no_file":
@@ -93,37 +95,81 @@ def sidebar_footer(snap: data.Snapshot) -> None:
         st.caption("  \n".join(lines))
 
 
-# --- month selection -------------------------------------------------------------------
+# --- selectors mirrored in the URL -------------------------------------------------------
+def synced_selectbox(
+    label: str,
+    options: list,
+    *,
+    param: str,
+    default=None,
+    format_func=str,
+    placeholder: str | None = None,
+    container=None,
+):
+    """A selectbox mirrored in the ?param= query parameter, so a page can be linked to and
+    shared. Its value: what the user chose on this page, else the query parameter (a
+    link), else `default`. (Not `bind="query-params"`: that puts the formatted label in
+    the URL instead of the value.)"""
+    widget_key = f"{param}_select"
+    chosen_before = st.session_state.get(widget_key)
+    asked = st.query_params.get(param)
+    if chosen_before in options:
+        value = chosen_before
+    elif asked in options:
+        value = asked
+    else:
+        value = default
+    chosen = (container or st).selectbox(
+        label,
+        options,
+        index=options.index(value) if value in options else None,
+        format_func=format_func,
+        placeholder=placeholder,
+        key=widget_key,
+    )
+    if chosen is None:
+        if param in st.query_params and asked in options:
+            del st.query_params[param]
+    elif asked != chosen:
+        st.query_params[param] = chosen
+    return chosen
+
+
 def month_label(month: str, provisional: bool) -> str:
     return f"{month} ({t('month.provisional')})" if provisional else month
 
 
-def month_selector(month_frame: pl.DataFrame, *, key: str = MONTH_KEY,
-                   container=None) -> str | None:  # fmt: skip
-    """A selector over `month_frame` (month, provisional), newest first, defaulting to the
-    latest non-provisional month; bound to the ?month= query parameter. Provisional months
-    are labelled "sementara" and a note says so when one is chosen."""
+def month_selector(month_frame: pl.DataFrame, *, container=None) -> str | None:
+    """A selector over `month_frame` (month, provisional), newest first, mirrored in
+    ?month=. Default: the month chosen on the previous page, else the latest
+    non-provisional month. Provisional months are labelled "sementara", and a note says
+    so when one is chosen."""
     if month_frame.is_empty():
         return None
     frame = month_frame.sort("month", descending=True)
     options = frame["month"].to_list()
     provisional = dict(zip(options, frame["provisional"].fill_null(True).to_list(), strict=True))
-    default = data.default_month(frame)
-    target = container or st
-    chosen = target.selectbox(
+    remembered = st.session_state.get(REMEMBERED_MONTH)
+    default = remembered if remembered in options else data.default_month(frame)
+    chosen = synced_selectbox(
         t("month.label"),
         options,
-        index=options.index(default),
+        param=MONTH_KEY,
+        default=default,
         format_func=lambda m: month_label(m, provisional[m]),
-        key=key,
-        bind="query-params",
+        container=container,
     )
+    st.session_state[REMEMBERED_MONTH] = chosen
     if chosen and provisional.get(chosen):
         st.warning(t("month.provisional_note", month=chosen), icon=":material/schedule:")
     return chosen
 
 
 def rating_badge(code: str | None) -> str:
-    colours = {"di_atas_ekspektasi": "green", "sesuai_ekspektasi": "blue",
-               "di_bawah_ekspektasi": "red", "data_tidak_cukup": "gray"}  # fmt: skip
+    colours = {
+        "di_atas_ekspektasi": "green",
+        "sesuai_ekspektasi": "blue",
+        "di_bawah_ekspektasi": "red",
+        "data_tidak_cukup": "gray",
+    }
     return f":{colours.get(code or '', 'gray')}-badge[{rating_label(code)}]"

@@ -19,7 +19,9 @@ WITH months AS (
     GROUP BY m.month
 ), category_rate AS (
     -- the tenant's trailing-12-month resolution rate per category (case-mix expectation)
-    SELECT m.month, f.category, avg(CAST(f.met AS DOUBLE)) AS rate
+    -- as an exact decimal, so sums over it do not depend on the order threads add them
+    SELECT m.month, f.category,
+           CAST(count(*) FILTER (WHERE f.met) / count(*) AS DECIMAL(38, 18)) AS rate
     FROM months AS m
     JOIN holder_facts AS f
         ON f.fact = 'resolution'
@@ -58,7 +60,8 @@ WITH months AS (
         count(*) FILTER (WHERE fact = 'resolved' AND flag) AS resolved_rated,
         count(*) FILTER (WHERE fact = 'resolution_event') AS resolution_events,
         count(*) FILTER (WHERE fact = 'resolution_event' AND flag) AS reopened_in_window,
-        avg(category_rate) FILTER (WHERE fact = 'resolution') AS expected_resolution_rate,
+        CAST(avg(category_rate) FILTER (WHERE fact = 'resolution') AS DOUBLE)
+            AS expected_resolution_rate,
         list(DISTINCT case_id ORDER BY case_id) AS case_ids
     FROM facts
     WHERE holder IS NOT NULL

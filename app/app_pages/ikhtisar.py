@@ -35,34 +35,55 @@ row = this[0] if this else None
 def _delta(key: str, scale: float = 1.0, digits: int = 0, unit: str = "") -> str | None:
     if row is None or prev is None or row.get(key) is None or prev.get(key) is None:
         return None
-    diff = (row[key] - prev[key]) * scale
-    sign = "+" if diff >= 0 else ""
-    text = f"{sign}{ui.fmt_num(diff, digits)}{unit}"
-    return f"{text} {t('ov.vs_previous', month=prev['month'])}"
+    diff = round((row[key] - prev[key]) * scale, digits)
+    if diff == 0:
+        return None
+    return f"{'+' if diff > 0 else ''}{ui.fmt_num(diff, digits)}{unit}"
 
 
 if row is None:
     st.info(t("ov.no_units", month=month))
 else:
     cols = st.columns(5)
-    cols[0].metric(t("ov.received"), ui.fmt_int(row["received"]), _delta("received"),
-                   delta_color="off", help=t("ov.received_help"), border=True)  # fmt: skip
-    cols[1].metric(t("ov.resolved"), ui.fmt_int(row["resolved"]), _delta("resolved"),
-                   delta_color="off", help=t("ov.resolved_help"), border=True)  # fmt: skip
+    cols[0].metric(
+        t("ov.received"),
+        ui.fmt_int(row["received"]),
+        _delta("received"),
+        delta_color="off",
+        help=t("ov.received_help"),
+        border=True,
+    )
+    cols[1].metric(
+        t("ov.resolved"),
+        ui.fmt_int(row["resolved"]),
+        _delta("resolved"),
+        delta_color="off",
+        help=t("ov.resolved_help"),
+        border=True,
+    )
     cols[2].metric(
         t("ov.compliance"),
         ui.fmt_pct(row["resolution_rate"]),
         _delta("resolution_rate", 100, 1, " pp"),
-        help=t("ov.compliance_help", due=ui.fmt_int(row["resolution_due"]),
-               low=ui.fmt_pct(row["resolution_low"], 1),
-               high=ui.fmt_pct(row["resolution_high"], 1)),  # fmt: skip
+        help=t(
+            "ov.compliance_help",
+            due=ui.fmt_int(row["resolution_due"]),
+            low=ui.fmt_pct(row["resolution_low"], 1),
+            high=ui.fmt_pct(row["resolution_high"], 1),
+        ),
         border=True,
     )
-    cols[2].caption(f"{t('interval')}: "
-                    f"{ui.fmt_interval(row['resolution_low'], row['resolution_high'])}")
-    cols[3].metric(t("ov.median"), ui.fmt_wd(row["resolution_wd_median"]),
-                   _delta("resolution_wd_median", 1, 1), delta_color="inverse",
-                   help=t("ov.median_help"), border=True)  # fmt: skip
+    cols[2].caption(
+        f"{t('interval')}: {ui.fmt_interval(row['resolution_low'], row['resolution_high'])}"
+    )
+    cols[3].metric(
+        t("ov.median"),
+        ui.fmt_num(row["resolution_wd_median"]),
+        _delta("resolution_wd_median", 1, 1),
+        delta_color="inverse",
+        help=t("ov.median_help"),
+        border=True,
+    )
     cols[4].metric(
         t("ov.backlog"),
         ui.fmt_int(row["backlog_end"]),
@@ -72,6 +93,8 @@ else:
         border=True,
     )
     cols[4].caption(f"{ui.fmt_int(row['overdue_backlog_end'])} {t('ov.overdue')}")
+    if prev is not None:
+        st.caption(t("ov.vs_previous", month=prev["month"]))
 
 # --- unit rankings ---------------------------------------------------------------------
 st.header(t("ov.rank_title"))
@@ -82,68 +105,91 @@ if units.is_empty():
     st.info(t("ov.no_units", month=month))
 else:
     ranked_label, insufficient_label = t("ov.rank_compliance"), t("insufficient")
-    left, right = st.columns(2)
     by_rate = units.with_columns(
         pl.when(pl.col("ranked"))
         .then(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name")))
         .otherwise(pl.format("– {}", pl.col("unit_name")))
         .alias("label"),
-        pl.when(pl.col("ranked")).then(pl.lit(ranked_label)).otherwise(
-            pl.lit(insufficient_label)).alias("group"),  # fmt: skip
+        pl.when(pl.col("ranked"))
+        .then(pl.lit(ranked_label))
+        .otherwise(pl.lit(insufficient_label))
+        .alias("group"),
     )
-    with left:
+    with st.container():
         st.subheader(t("ov.rank_compliance"))
         st.caption(t("ov.rank_caption", n=min_n))
         st.altair_chart(
             charts.ranked_bars(
-                by_rate, label="label", value="resolution_rate", low="resolution_rate_low",
-                high="resolution_rate_high", group="group",
-                groups=(ranked_label, insufficient_label), x_title=t("col.resolution_rate"),
-                percent=True, missing_text=insufficient_label,
-            ),  # fmt: skip
+                by_rate,
+                label="label",
+                value="resolution_rate",
+                low="resolution_rate_low",
+                high="resolution_rate_high",
+                group="group",
+                groups=(ranked_label, insufficient_label),
+                x_title=t("col.resolution_rate"),
+                percent=True,
+                missing_text=insufficient_label,
+            ),
             width="stretch",
             key="chart_rank_compliance",
         )
-    by_median = (
-        units.sort(["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
-                   descending=[True, False, False, False], nulls_last=True)  # fmt: skip
-        .with_columns(
-            pl.when(pl.col("ranked_median"))
-            .then(pl.format("{}. {}", pl.col("rank_median"), pl.col("unit_name")))
-            .otherwise(pl.format("– {}", pl.col("unit_name")))
-            .alias("label"),
-            pl.when(pl.col("ranked_median")).then(pl.lit(t("ov.rank_median"))).otherwise(
-                pl.lit(insufficient_label)).alias("group"),  # fmt: skip
-        )
+    by_median = units.sort(
+        ["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
+        descending=[True, False, False, False],
+        nulls_last=True,
+    ).with_columns(
+        pl.when(pl.col("ranked_median"))
+        .then(pl.format("{}. {}", pl.col("rank_median"), pl.col("unit_name")))
+        .otherwise(pl.format("– {}", pl.col("unit_name")))
+        .alias("label"),
+        pl.when(pl.col("ranked_median"))
+        .then(pl.lit(t("ov.rank_median")))
+        .otherwise(pl.lit(insufficient_label))
+        .alias("group"),
     )
-    with right:
+    with st.container():
         st.subheader(t("ov.rank_median"))
         st.caption(t("ov.median_caption", n=min_n))
         st.altair_chart(
             charts.ranked_bars(
-                by_median, label="label", value="resolution_wd_median",
-                low="resolution_wd_median", high="resolution_wd_p90", group="group",
+                by_median,
+                label="label",
+                value="resolution_wd_median",
+                low="resolution_wd_median",
+                high="resolution_wd_p90",
+                group="group",
                 groups=(t("ov.rank_median"), insufficient_label),
                 x_title=f"{t('col.median_wd')} ({t('wd')})",
                 missing_text=insufficient_label,
-            ),  # fmt: skip
+            ),
             width="stretch",
             key="chart_rank_median",
         )
     with st.expander(t("ov.rank_table"), expanded=False):
         table = units.select(
-            "rank", "unit_name", "unit_code", "resolution_due", "resolution_met",
+            "rank",
+            "unit_name",
+            "unit_code",
+            "resolution_due",
+            "resolution_met",
             "resolution_rate",
             pl.struct("resolution_rate_low", "resolution_rate_high")
-            .map_elements(lambda s: ui.fmt_interval(s["resolution_rate_low"],
-                                                    s["resolution_rate_high"]),
-                          return_dtype=pl.String)
+            .map_elements(
+                lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
+                return_dtype=pl.String,
+            )
             .alias("interval"),
-            "resolved", "resolution_wd_median", "resolution_wd_p90", "backlog_end",
+            "resolved",
+            "resolution_wd_median",
+            "resolution_wd_p90",
+            "backlog_end",
             "overdue_backlog_end",
-            pl.when(pl.col("ranked")).then(pl.lit("")).otherwise(pl.lit(insufficient_label))
+            pl.when(pl.col("ranked"))
+            .then(pl.lit(""))
+            .otherwise(pl.lit(insufficient_label))
             .alias("note"),
-        )  # fmt: skip
+        )
         st.dataframe(
             table,
             hide_index=True,
@@ -154,18 +200,19 @@ else:
                 "unit_code": st.column_config.TextColumn(t("col.unit_code")),
                 "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
                 "resolution_met": st.column_config.NumberColumn(t("col.resolution_met")),
-                "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"),
-                                                                 format="percent"),
+                "resolution_rate": st.column_config.NumberColumn(
+                    t("col.resolution_rate"), format="percent"
+                ),
                 "interval": st.column_config.TextColumn(t("col.interval")),
                 "resolved": st.column_config.NumberColumn(t("col.resolved")),
-                "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"),
-                                                                      format="%.1f"),
-                "resolution_wd_p90": st.column_config.NumberColumn(t("col.p90_wd"),
-                                                                   format="%.1f"),
+                "resolution_wd_median": st.column_config.NumberColumn(
+                    t("col.median_wd"), format="%.1f"
+                ),
+                "resolution_wd_p90": st.column_config.NumberColumn(t("col.p90_wd"), format="%.1f"),
                 "backlog_end": st.column_config.NumberColumn(t("col.backlog")),
                 "overdue_backlog_end": st.column_config.NumberColumn(t("col.overdue")),
                 "note": st.column_config.TextColumn(t("col.status")),
-            },  # fmt: skip
+            },
         )
 
 # --- trend -----------------------------------------------------------------------------
@@ -176,9 +223,16 @@ with left:
     st.subheader(t("ov.trend_compliance"))
     judged = trend.filter(pl.col("resolution_due") > 0)
     st.altair_chart(
-        charts.trend(judged, month="month", value="resolution_rate", low="resolution_low",
-                     high="resolution_high", provisional="provisional",
-                     y_title=t("col.resolution_rate"), percent=True),  # fmt: skip
+        charts.trend(
+            judged,
+            month="month",
+            value="resolution_rate",
+            low="resolution_low",
+            high="resolution_high",
+            provisional="provisional",
+            y_title=t("col.resolution_rate"),
+            percent=True,
+        ),
         width="stretch",
         key="chart_trend_compliance",
     )
@@ -195,8 +249,14 @@ with right:
         )
     )
     st.altair_chart(
-        charts.trend(long, month="month", value="wd", series="measure",
-                     provisional="provisional", y_title=t("wd")),  # fmt: skip
+        charts.trend(
+            long,
+            month="month",
+            value="wd",
+            series="measure",
+            provisional="provisional",
+            y_title=t("wd"),
+        ),
         width="stretch",
         key="chart_trend_median",
     )
@@ -214,8 +274,7 @@ else:
         multi = int(channels["multi_channel_cases"].max() or 0) if channels.height else 0
         st.caption(t("ov.channels_caption", n=ui.fmt_int(multi)))
         st.altair_chart(
-            charts.count_bars(channels, category="channel", count="cases",
-                              x_title=t("col.count")),  # fmt: skip
+            charts.count_bars(channels, category="channel", count="cases", x_title=t("col.count")),
             width="stretch",
             key="chart_channels",
         )
@@ -229,9 +288,14 @@ else:
             pl.col("status_group").replace_strict(labels).alias("status_label"),
         )
         st.altair_chart(
-            charts.stacked_bars(shown, category="district", stack="status_label",
-                                count="cases", stack_order=[labels[g] for g in groups],
-                                x_title=t("col.count")),  # fmt: skip
+            charts.stacked_bars(
+                shown,
+                category="district",
+                stack="status_label",
+                count="cases",
+                stack_order=[labels[g] for g in groups],
+                x_title=t("col.count"),
+            ),
             width="stretch",
             key="chart_districts",
         )

@@ -25,13 +25,14 @@ top = st.columns([1, 2, 1])
 month = ui.month_selector(month_frame, container=top[0])
 everyone = data.officers_month(snap, month, viewer)
 unit_names = dict(everyone.select("unit_code", "unit_name").unique().iter_rows())
-unit_options = [ALL_UNITS, *sorted(unit_names, key=lambda c: (unit_names[c] or c))]
-unit = top[1].selectbox(
+unit_options = [ALL_UNITS, *sorted(unit_names, key=lambda c: unit_names[c] or c)]
+unit = ui.synced_selectbox(
     t("off.unit_filter"),
     unit_options,
+    param="unit",
+    default=ALL_UNITS,
     format_func=lambda c: t("off.all_units") if c == ALL_UNITS else f"{unit_names[c]} ({c})",
-    key="unit",
-    bind="query-params",
+    container=top[1],
 )
 officers = everyone if unit in (None, ALL_UNITS) else everyone.filter(pl.col("unit_code") == unit)
 
@@ -52,15 +53,17 @@ table = officers.select(
     "resolution_due",
     "resolution_rate",
     pl.struct("resolution_rate_low", "resolution_rate_high")
-    .map_elements(lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
-                  return_dtype=pl.String)
+    .map_elements(
+        lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
+        return_dtype=pl.String,
+    )
     .alias("resolution_interval"),
     "resolution_wd_median",
     "satisfaction_shrunk",
     "score",
     pl.col("rating").map_elements(rating_label, return_dtype=pl.String).alias("rating_label"),
     "provisional",
-)  # fmt: skip
+)
 event = st.dataframe(
     table,
     hide_index=True,
@@ -75,17 +78,16 @@ event = st.dataframe(
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
         "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format="percent"),
         "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"),
-                                                         format="percent"),
+        "resolution_rate": st.column_config.NumberColumn(
+            t("col.resolution_rate"), format="percent"
+        ),
         "resolution_interval": st.column_config.TextColumn(t("col.interval")),
-        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"),
-                                                              format="%.1f"),
-        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"),
-                                                             format="%.2f"),
+        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
+        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"), format="%.2f"),
         "score": st.column_config.NumberColumn(t("col.score"), format="%.0f"),
         "rating_label": st.column_config.TextColumn(t("col.rating"), help=t("off.rating_help")),
         "provisional": st.column_config.CheckboxColumn(t("col.provisional")),
-    },  # fmt: skip
+    },
 )
 selected = event.selection.rows if event is not None else []
 if selected:
@@ -103,5 +105,9 @@ choice = left.selectbox(
     key="open_officer",
 )
 if choice:
-    right.page_link(PROFILE_PAGE, label=t("off.open_link", name=names[choice]),
-                    icon=":material/person:", query_params={"nip": choice, "month": month})  # fmt: skip
+    right.page_link(
+        PROFILE_PAGE,
+        label=t("off.open_link", name=names[choice]),
+        icon=":material/person:",
+        query_params={"nip": choice, "month": month},
+    )

@@ -8,7 +8,7 @@ import streamlit as st
 from app import charts, data, ui
 from app.i18n import rating_label, t, t_or
 
-NIP_KEY = "nip"  # also the query parameter
+NIP_KEY = "nip"  # the query parameter
 MAX_TIMELINES = 25  # expanders rendered at once; the rest through a selector
 
 snap = ui.snapshot_or_stop()
@@ -23,14 +23,12 @@ labels = {
 asked = st.query_params.get(NIP_KEY)
 if asked and asked not in labels:
     st.warning(t("prof.unknown_nip", nip=asked), icon=":material/person_off:")
-nip = st.selectbox(
+nip = ui.synced_selectbox(
     t("prof.choose"),
     list(labels),
-    index=None,
+    param=NIP_KEY,
     placeholder=t("prof.choose_placeholder"),
     format_func=labels.__getitem__,
-    key=NIP_KEY,
-    bind="query-params",
 )
 if not nip:
     st.info(t("prof.none_chosen"))
@@ -44,8 +42,11 @@ st.header(person["name"] or nip)
 current = postings.row(0, named=True) if postings.height else None
 facts = [f"NIP **{nip}**"]
 if current:
-    facts += [f"{current['unit_name']} ({current['unit_code']})", current["position"] or "",
-              current["grade"] or ""]  # fmt: skip
+    facts += [
+        f"{current['unit_name']} ({current['unit_code']})",
+        current["position"] or "",
+        current["grade"] or "",
+    ]
 elif person["unit_code"]:
     facts.append(person["unit_code"])
 st.markdown(" · ".join(f for f in facts if f))
@@ -55,8 +56,9 @@ with st.expander(t("prof.postings")):
         st.caption(t("prof.no_postings"))
     else:
         st.dataframe(
-            postings.select("unit_name", "unit_code", "position", "grade", "valid_from",
-                            "valid_to"),  # fmt: skip
+            postings.select(
+                "unit_name", "unit_code", "position", "grade", "valid_from", "valid_to"
+            ),
             hide_index=True,
             key="officer_postings_table",
             column_config={
@@ -81,14 +83,20 @@ st.subheader(t("prof.month_numbers", month=month))
 cols = st.columns(7)
 cols[0].metric(t("prof.metric_received"), ui.fmt_int(row["received"]), border=True)
 cols[1].metric(t("prof.metric_resolved"), ui.fmt_int(row["resolved"]), border=True)
-for col, kind, label in ((cols[2], "response", "prof.metric_response"),
-                         (cols[3], "resolution", "prof.metric_resolution")):  # fmt: skip
+for col, kind, label in (
+    (cols[2], "response", "prof.metric_response"),
+    (cols[3], "resolution", "prof.metric_resolution"),
+):
     col.metric(
         t(label),
         ui.fmt_pct(row[f"{kind}_rate"]),
-        help=t("prof.rate_help", met=ui.fmt_int(row[f"{kind}_met"]),
-               due=ui.fmt_int(row[f"{kind}_due"]), low=ui.fmt_pct(row[f"{kind}_rate_low"]),
-               high=ui.fmt_pct(row[f"{kind}_rate_high"])),  # fmt: skip
+        help=t(
+            "prof.rate_help",
+            met=ui.fmt_int(row[f"{kind}_met"]),
+            due=ui.fmt_int(row[f"{kind}_due"]),
+            low=ui.fmt_pct(row[f"{kind}_rate_low"]),
+            high=ui.fmt_pct(row[f"{kind}_rate_high"]),
+        ),
         border=True,
     )
     met, due = ui.fmt_int(row[f"{kind}_met"]), ui.fmt_int(row[f"{kind}_due"])
@@ -98,24 +106,32 @@ cols[4].metric(t("prof.metric_median"), ui.fmt_wd(row["resolution_wd_median"]), 
 cols[5].metric(
     t("prof.metric_satisfaction"),
     ui.fmt_num(row["satisfaction_shrunk"], 2),
-    help=t("prof.satisfaction_help", n=ui.fmt_int(row["ratings_n"]),
-           mean=ui.fmt_num(row["satisfaction_mean"], 2)),  # fmt: skip
+    help=t(
+        "prof.satisfaction_help",
+        n=ui.fmt_int(row["ratings_n"]),
+        mean=ui.fmt_num(row["satisfaction_mean"], 2),
+    ),
     border=True,
 )
-cols[6].metric(t("prof.metric_rating"), rating_label(row["rating"]),
-               help=t("prof.rating_help", score=ui.fmt_num(row["score"], 0)), border=True)  # fmt: skip
+cols[6].metric(
+    t("prof.metric_rating"),
+    rating_label(row["rating"]),
+    help=t("prof.rating_help", score=ui.fmt_num(row["score"], 0)),
+    border=True,
+)
 
 # --- over time -------------------------------------------------------------------------
 st.subheader(t("prof.history"))
 rates = pl.concat(
     [
         history.select(
-            "month", "provisional",
+            "month",
+            "provisional",
             pl.lit(t(f"col.{kind}_rate")).alias("series"),
             pl.col(f"{kind}_rate").alias("rate"),
             pl.col(f"{kind}_rate_low").alias("low"),
             pl.col(f"{kind}_rate_high").alias("high"),
-        )  # fmt: skip
+        )
         for kind in ("response", "resolution")
     ]
 ).filter(pl.col("rate").is_not_null())
@@ -124,26 +140,45 @@ if rates.is_empty():
     st.info(t("prof.no_rates"))
 else:
     st.altair_chart(
-        charts.rates_with_intervals(rates, month="month", series="series", value="rate",
-                                    low="low", high="high", provisional="provisional",
-                                    y_title=t("col.resolution_rate")),  # fmt: skip
+        charts.rates_with_intervals(
+            rates,
+            month="month",
+            series="series",
+            value="rate",
+            low="low",
+            high="high",
+            provisional="provisional",
+            y_title=t("col.resolution_rate"),
+        ),
         width="stretch",
         key="chart_officer_rates",
     )
 st.dataframe(
     history.sort("month", descending=True).select(
-        "month", "unit_code", "received", "resolved", "response_due", "response_rate",
-        "resolution_due", "resolution_rate",
+        "month",
+        "unit_code",
+        "received",
+        "resolved",
+        "response_due",
+        "response_rate",
+        "resolution_due",
+        "resolution_rate",
         pl.struct("resolution_rate_low", "resolution_rate_high")
-        .map_elements(lambda s: ui.fmt_interval(s["resolution_rate_low"],
-                                                s["resolution_rate_high"]),
-                      return_dtype=pl.String)
+        .map_elements(
+            lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
+            return_dtype=pl.String,
+        )
         .alias("interval"),
-        "resolution_wd_median", "backlog_end", "overdue_backlog_end", "ratings_n",
-        "satisfaction_shrunk", "observed_expected_ratio", "score",
+        "resolution_wd_median",
+        "backlog_end",
+        "overdue_backlog_end",
+        "ratings_n",
+        "satisfaction_shrunk",
+        "observed_expected_ratio",
+        "score",
         pl.col("rating").map_elements(rating_label, return_dtype=pl.String),
         "provisional",
-    ),  # fmt: skip
+    ),
     hide_index=True,
     key="officer_history_table",
     column_config={
@@ -154,22 +189,20 @@ st.dataframe(
         "response_due": st.column_config.NumberColumn(t("col.resolution_due") + " (resp.)"),
         "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format="percent"),
         "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"),
-                                                         format="percent"),
+        "resolution_rate": st.column_config.NumberColumn(
+            t("col.resolution_rate"), format="percent"
+        ),
         "interval": st.column_config.TextColumn(t("col.interval")),
-        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"),
-                                                              format="%.1f"),
+        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
         "backlog_end": st.column_config.NumberColumn(t("col.backlog")),
         "overdue_backlog_end": st.column_config.NumberColumn(t("col.overdue")),
         "ratings_n": st.column_config.NumberColumn(t("col.ratings_n")),
-        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"),
-                                                             format="%.2f"),
-        "observed_expected_ratio": st.column_config.NumberColumn(t("col.oe_ratio"),
-                                                                 format="%.2f"),
+        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"), format="%.2f"),
+        "observed_expected_ratio": st.column_config.NumberColumn(t("col.oe_ratio"), format="%.2f"),
         "score": st.column_config.NumberColumn(t("col.score"), format="%.0f"),
         "rating": st.column_config.TextColumn(t("col.rating")),
         "provisional": st.column_config.CheckboxColumn(t("col.provisional")),
-    },  # fmt: skip
+    },
 )
 
 # --- the cases behind the month --------------------------------------------------------
@@ -179,6 +212,10 @@ if cases.is_empty():
     st.info(t("prof.no_cases"))
     st.stop()
 st.caption(t("prof.cases_caption", n=ui.fmt_int(cases.height)))
+# cases that count in this month's deadlines and volumes first, held backlog after
+cases = cases.sort(
+    pl.col("roles").list.set_difference(["other"]).list.len() == 0, "received_at", "case_id"
+)
 
 
 def _roles(roles: list[str]) -> str:
@@ -203,19 +240,19 @@ shown = cases.select(
     pl.col("roles").map_elements(_roles, return_dtype=pl.String),
     "title",
     pl.struct("is_confidential", "is_anonymous")
-    .map_elements(lambda s: _flags(s["is_confidential"], s["is_anonymous"]),
-                  return_dtype=pl.String)
+    .map_elements(lambda s: _flags(s["is_confidential"], s["is_anonymous"]), return_dtype=pl.String)
     .alias("flags"),
     pl.col("district").fill_null(t("unknown")),
-)  # fmt: skip
+)
 st.dataframe(
     shown,
     hide_index=True,
     key="officer_cases_table",
     column_config={
         "case_id": st.column_config.TextColumn(t("col.case_id"), pinned=True),
-        "received_at": st.column_config.DatetimeColumn(t("col.received_at"),
-                                                       format="YYYY-MM-DD HH:mm"),
+        "received_at": st.column_config.DatetimeColumn(
+            t("col.received_at"), format="YYYY-MM-DD HH:mm"
+        ),
         "category": st.column_config.TextColumn(t("col.category")),
         "complaint_class": st.column_config.TextColumn(t("col.class")),
         "status": st.column_config.TextColumn(t("col.case_status")),
@@ -226,7 +263,7 @@ st.dataframe(
         "title": st.column_config.TextColumn(t("col.title"), width="large"),
         "flags": st.column_config.TextColumn(""),
         "district": st.column_config.TextColumn(t("col.district")),
-    },  # fmt: skip
+    },
 )
 
 st.subheader(t("prof.timeline"))
@@ -240,22 +277,27 @@ def _timeline(case: dict) -> None:
         return
     st.dataframe(
         rows.select(
-            "seq", "event_at",
-            pl.col("event_type").map_elements(lambda e: t_or(f"event.{e}", e),
-                                              return_dtype=pl.String),
-            "unit_code", "officer_nip", "note",
-        ),  # fmt: skip
+            "seq",
+            "event_at",
+            pl.col("event_type").map_elements(
+                lambda e: t_or(f"event.{e}", e), return_dtype=pl.String
+            ),
+            "unit_code",
+            "officer_nip",
+            "note",
+        ),
         hide_index=True,
         key=f"events_{case['case_id']}",
         column_config={
             "seq": st.column_config.NumberColumn("#", width="small"),
-            "event_at": st.column_config.DatetimeColumn(t("col.event_at"),
-                                                        format="YYYY-MM-DD HH:mm"),
+            "event_at": st.column_config.DatetimeColumn(
+                t("col.event_at"), format="YYYY-MM-DD HH:mm"
+            ),
             "event_type": st.column_config.TextColumn(t("col.event_type")),
             "unit_code": st.column_config.TextColumn(t("col.unit")),
             "officer_nip": st.column_config.TextColumn(t("col.officer")),
             "note": st.column_config.TextColumn(t("col.note"), width="large"),
-        },  # fmt: skip
+        },
     )
 
 
@@ -272,7 +314,12 @@ for case in case_rows[:MAX_TIMELINES]:
 if len(case_rows) > MAX_TIMELINES:
     st.caption(t("prof.timeline_more", shown=MAX_TIMELINES, n=len(case_rows)))
     rest = {c["case_id"]: c for c in case_rows[MAX_TIMELINES:]}
-    other = st.selectbox(t("prof.other_case"), list(rest), index=None,
-                         format_func=lambda c: _case_label(rest[c]), key="other_case")  # fmt: skip
+    other = st.selectbox(
+        t("prof.other_case"),
+        list(rest),
+        index=None,
+        format_func=lambda c: _case_label(rest[c]),
+        key="other_case",
+    )
     if other:
         _timeline(rest[other])

@@ -1,0 +1,235 @@
+"""The app in a real browser: `streamlit run` on a free port, driven by Debian's Chromium
+through Playwright. Every page must render without an exception, with its charts drawn;
+a full-page screenshot of each lands in tests/artifacts/ for a human to look at."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app" / "streamlit_app.py"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_TIMEOUT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not become healthy at {url} in {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(demo_home, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "RAPOR_HOME": str(demo_home)}
+    command = [sys.executable, "-m", "streamlit", "run", str(APP),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        server_log = log.read_text()
+        assert "Traceback" not in server_log, server_log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _officer_and_month(home: Path) -> tuple[str, str]:
+    """A busy officer in the latest final month: the profile page then has charts, a
+    history table and cases."""
+    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
+    try:
+        return con.execute("""
+            SELECT officer_nip, month FROM officer_month
+            WHERE NOT provisional
+              AND month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+            ORDER BY month DESC, resolution_due + response_due DESC, officer_nip
+            LIMIT 1
+        """).fetchone()
+    finally:
+        con.close()
+
+
+def _settle(page, heading: str, charts: int) -> None:
+    """Wait for the page's heading, for Streamlit to finish the run and for at least
+    `charts` Vega charts to be drawn with a non-zero size."""
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        """(n) => {
+            const running = document.querySelector('[data-testid="stStatusWidget"]');
+            const drawn = [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]
+                .filter(e => { const r = e.getBoundingClientRect();
+                               return r.width > 0 && r.height > 0; });
+            return !running && drawn.length >= n;
+        }""",
+        arg=charts,
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(1000)  # let the last chart finish its transition
+
+
+def _screenshot(page, name: str) -> Path:
+    """Grow the viewport to the whole app (Streamlit scrolls inside its main block, so a
+    plain full-page screenshot would stop at the window) and save a PNG."""
+    height = page.evaluate(
+        """() => { const main = document.querySelector('[data-testid="stMain"]');
+                   return Math.max(document.body.scrollHeight, main ? main.scrollHeight : 0); }"""
+    )
+    page.set_viewport_size({"width": 1440, "height": min(max(int(height) + 40, 900), 16000)})
+    page.wait_for_timeout(1500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _check_clean(page) -> None:
+    text = page.inner_text("body")
+    assert "Traceback" not in text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def _chart_sizes(page) -> list[tuple[float, float]]:
+    boxes = page.locator(".vega-embed canvas, .vega-embed svg")
+    return [(b["width"], b["height"]) for b in
+            (boxes.nth(i).bounding_box() for i in range(boxes.count())) if b]  # fmt: skip
+
+
+PAGES = [
+    # (path, heading, charts at least, screenshot)
+    ("ikhtisar", "Ikhtisar pimpinan", 6, "ikhtisar"),
+    ("pegawai", "Pegawai (ASN)", 0, "pegawai"),
+]
+
+
+@pytest.mark.timeout(600)
+def test_every_page_renders(server, browser, demo_home):
+    nip, month = _officer_and_month(demo_home)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    try:
+        for path, heading, charts, name in PAGES:
+            page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+            _settle(page, heading, charts)
+            _check_clean(page)
+            sizes = _chart_sizes(page)
+            assert len(sizes) >= charts and all(w > 0 and h > 0 for w, h in sizes), sizes
+            if path == "pegawai":
+                assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+            _screenshot(page, name)
+
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.goto(f"{server}/profil_pegawai?nip={nip}&month={month}",
+                  wait_until="domcontentloaded")  # fmt: skip
+        _settle(page, "Profil pegawai", 1)
+        _check_clean(page)
+        body = page.inner_text("body")
+        assert nip in body
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+        assert all(w > 0 and h > 0 for w, h in _chart_sizes(page))
+        _screenshot(page, "profil_pegawai")
+
+        # English: the sidebar selector changes the headings
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.goto(f"{server}/ikhtisar", wait_until="domcontentloaded")
+        _settle(page, "Ikhtisar pimpinan", 6)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="English").click()
+        _settle(page, "Leadership overview", 6)
+        _check_clean(page)
+        _screenshot(page, "ikhtisar_en")
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(300)
+def test_missing_snapshot_says_how_to_publish(browser, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "RAPOR_HOME": str(tmp_path / "empty")}
+    command = [sys.executable, "-m", "streamlit", "run", str(APP),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        page = browser.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("rapor run --home").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert "Belum ada data yang diterbitkan" in text
+        _screenshot(page, "snapshot_missing")
+        page.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
