@@ -31,7 +31,7 @@ def sh(*command: str | Path, **kwargs) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is
         sys.exit("rapor needs Python 3.11 or newer")
     wanted = hashlib.sha256(
         (ROOT / "pyproject.toml").read_bytes() + (ROOT / "uv.lock").read_bytes()

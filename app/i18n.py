@@ -112,8 +112,8 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Penyelesaian tepat waktu: tenggat penyelesaian yang jatuh pada bulan ini dan "
         "terpenuhi, dari {due} tenggat yang dinilai; interval kepercayaan Wilson 95 %: "
         "{low}–{high}.",
-        "en": "Resolved on time: resolution deadlines falling due this month that were met, out of {due} "
-        "judged deadlines; 95 % Wilson interval: {low}–{high}.",
+        "en": "Resolved on time: resolution deadlines falling due this month that were "
+        "met, out of {due} judged deadlines; 95 % Wilson interval: {low}–{high}.",
     },
     "ov.median": {"id": "Median HK selesai", "en": "Median wd to resolve"},
     "ov.median_help": {
@@ -124,10 +124,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ov.backlog": {"id": "Tunggakan", "en": "Backlog"},
     "ov.backlog_help": {
-        "id": "Tunggakan akhir bulan: kasus terbuka yang dipegang SKPD pada akhir bulan; {overdue} di antaranya "
-        "sudah melewati tenggat.",
-        "en": "Backlog at month end: open cases held by the SKPD at the end of the month; {overdue} of them are "
-        "past their deadline.",
+        "id": "Tunggakan akhir bulan: kasus terbuka yang dipegang SKPD pada akhir bulan; "
+        "{overdue} di antaranya sudah melewati tenggat.",
+        "en": "Backlog at month end: open cases held by the SKPD at the end of the month; "
+        "{overdue} of them are past their deadline.",
     },
     "ov.overdue": {"id": "lewat tenggat", "en": "overdue"},
     "ov.vs_previous": {

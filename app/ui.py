@@ -57,6 +57,15 @@ def fmt_timestamp(x: object) -> str:
     return "–" if _missing(x) else str(x)
 
 
+PCT = "%.0f%%"  # NumberColumn format of a percentage column made by `percent_of`
+MISSING = "–"  # what tables show for a missing value
+
+
+def percent_of(*columns: str) -> list[pl.Expr]:
+    """Rates (0..1) as percentages (0..100) for tables: numbers stay sortable."""
+    return [(pl.col(c) * 100).alias(c) for c in columns]
+
+
 # --- the snapshot ----------------------------------------------------------------------
 def snapshot_or_stop() -> data.Snapshot:
     """The published snapshot, or a clear message on how to produce one (never a

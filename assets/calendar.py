@@ -4,7 +4,6 @@ wd(a, b), the working days d with date(a) < d <= date(b), is then
 `index[date(b)] - index[date(a)]`: two joins and a subtraction, no row per day per case.
 """
 
-
 import datetime as dt
 
 import dagster as dg
@@ -99,14 +98,10 @@ def build_calendars(units: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFram
     pairs = {(STANDARD_KIND, 5)} | {
         (k, int(w)) for k, w in units.select("kind", "workweek").unique().iter_rows()
     }
-    return pl.concat(
-        [build_calendar(k, w, overrides, national) for k, w in sorted(pairs)]
-    )
+    return pl.concat([build_calendar(k, w, overrides, national) for k, w in sorted(pairs)])
 
 
-@dg.asset(
-    group_name="reference", deps=["reference_data"], pool="warehouse", kinds={"duckdb"}
-)
+@dg.asset(group_name="reference", deps=["reference_data"], pool="warehouse", kinds={"duckdb"})
 def calendar_days(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """Every day 2015-2035 of every working-day calendar the tenant's units use (by unit kind
     and workweek, plus `tenant-5d`), with holiday names and the running working-day index."""
@@ -118,6 +113,4 @@ def calendar_days(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mat
         frame = build_calendars(units, overrides)
         replace_table(con, "calendar_days", frame)
     keys = frame["calendar_key"].unique().sort().to_list()
-    return dg.MaterializeResult(
-        metadata={"calendars": ", ".join(keys), "days": frame.height}
-    )
+    return dg.MaterializeResult(metadata={"calendars": ", ".join(keys), "days": frame.height})

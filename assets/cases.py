@@ -1,6 +1,5 @@
 """Cases: complaints merged across channels, their lifecycles, holders and clocks."""
 
-
 import dagster as dg
 
 from assets.common import WAREHOUSE_POOL, count, run_all
@@ -40,9 +39,7 @@ def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     at month end) with its month and the unit and officer it is credited to."""
     with rapor.warehouse() as con:
         run_all(con, ["holder_facts"], rapor.sql_params())
-        months = con.execute(
-            "SELECT min(month), max(month), count(*) FROM holder_facts"
-        ).fetchone()
+        months = con.execute("SELECT min(month), max(month), count(*) FROM holder_facts").fetchone()
     return dg.MaterializeResult(
         metadata={"first_month": months[0], "last_month": months[1], "facts": months[2]}
     )

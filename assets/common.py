@@ -13,13 +13,13 @@ def replace_table(con, name: str, frame: pl.DataFrame) -> None:
     """Replace warehouse table `name` with a polars frame."""
     con.register("_frame", frame.to_arrow())
     try:
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')  # noqa: S608
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
     finally:
         con.unregister("_frame")
 
 
 def count(con, table: str, where: str = "true") -> int:
-    return con.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]  # noqa: S608
+    return con.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
 
 
 def run_all(con, names: list[str], params: dict) -> None:

@@ -1,6 +1,5 @@
 """Ingestion: every source folder's files read as text, typed, checked; bad rows quarantined."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -43,7 +42,7 @@ def _counts_add_up(con) -> dg.AssetCheckResult:
     rows = []
     for table in INPUT_TABLES:
         read, kept, rejected = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL), "  # noqa: S608
+            f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL), "
             f"count(*) FILTER (WHERE reason IS NOT NULL) FROM checked_{table}"
         ).fetchone()
         quarantined = con.execute(
@@ -54,9 +53,7 @@ def _counts_add_up(con) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name="rows_add_up",
         passed=not bad,
-        metadata={
-            f"{t}": f"read {r} = staged {k} + quarantined {q}" for t, r, k, _, q in rows
-        },
+        metadata={f"{t}": f"read {r} = staged {k} + quarantined {q}" for t, r, k, _, q in rows},
         description="every input row is either staged or quarantined",
     )
 

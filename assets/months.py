@@ -1,6 +1,5 @@
 """Monthly scorecards per officer and per unit, one partition per month."""
 
-
 import dagster as dg
 
 from assets.common import WAREHOUSE_POOL, run_all
@@ -19,7 +18,7 @@ def _replace_months(context, rapor: RaporHome, table: str) -> dict:
     with rapor.warehouse() as con:
         run_all(con, ["month_measures", table], params)
         rows, provisional = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE provisional) FROM {table} "  # noqa: S608
+            f"SELECT count(*), count(*) FILTER (WHERE provisional) FROM {table} "
             "WHERE month BETWEEN $f AND $t",
             {"f": first, "t": last},
         ).fetchone()

@@ -1,6 +1,5 @@
 """Publication: the serving snapshot the app and other tools read, swapped in atomically."""
 
-
 import datetime as dt
 import os
 import shutil
@@ -60,7 +59,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
         con.execute("ATTACH $path AS snap", {"path": str(tmp)})
         try:
             for source, target in SNAPSHOT_TABLES.items():
-                con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")  # noqa: S608
+                con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")
             con.execute(
                 "CREATE TABLE snap.snapshot_info AS SELECT "
                 + ", ".join(f"${k} AS {k}" for k in info),
@@ -68,11 +67,11 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
             )
             for target in [*SNAPSHOT_TABLES.values(), "snapshot_info"]:
                 con.execute(
-                    f"COPY snap.{target} TO $out (FORMAT parquet)",  # noqa: S608
+                    f"COPY snap.{target} TO $out (FORMAT parquet)",
                     {"out": str(parquet_new / f"{target}.parquet")},
                 )
             sizes = {
-                t: con.execute(f"SELECT count(*) FROM snap.{t}").fetchone()[0]  # noqa: S608
+                t: con.execute(f"SELECT count(*) FROM snap.{t}").fetchone()[0]
                 for t in SNAPSHOT_TABLES.values()
             }
         finally:

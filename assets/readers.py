@@ -72,7 +72,7 @@ def _read_csv_strict(path: Path) -> pl.DataFrame:
             path, infer_schema=False, missing_utf8_is_empty_string=False,
             raise_if_empty=False, encoding="utf8",
         )  # fmt: skip
-    except Exception:  # noqa: BLE001 - any parse failure: read row by row instead
+    except Exception:
         return _read_csv_rows(path)
 
 
@@ -104,7 +104,7 @@ def read_table(path: Path, table: str, source: str, reporters: Reporters | None)
             frame = frame.with_columns(pl.all().cast(pl.String))
         else:
             frame = _read_csv_strict(path)
-    except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, not raised
+    except Exception as exc:
         return empty_frame(table).vstack(
             pl.DataFrame(
                 {"source": [source], "file": [path.name], "row_number": [0],

@@ -1,6 +1,5 @@
 """Reference data: units, officers (with their postings over time) and calendar overrides."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -15,9 +14,7 @@ def read_reference(home) -> dict[str, pl.DataFrame]:
     frames = {}
     for table in REFERENCE_TABLES:
         path = find_table_file(home.reference_dir, table)
-        frames[table] = (
-            read_table(path, table, "reference", None) if path else empty_frame(table)
-        )
+        frames[table] = read_table(path, table, "reference", None) if path else empty_frame(table)
     return frames
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from pipelines.home import HOME_ENV, Home, HomeError
+from pipelines.policy import DEFAULT_POLICY
 
 
 def _print_summary(summary, seconds: float, home: Home) -> None:
@@ -51,8 +53,14 @@ def cmd_demo(args) -> int:
     home.root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     facts = generate_city(home.root, complaints=args.complaints, seed=args.seed)
+    if not home.policy_file.exists():
+        shutil.copy(DEFAULT_POLICY, home.policy_file)
     print(f"rapor: generated a demo city in {home.root} in {time.monotonic() - started:.1f} s: "
-          f"{facts}")  # fmt: skip
+          f"{facts['units']} units, {facts['officers']} officers, "
+          f"{sum(facts['complaints'].values()):,} complaints, "
+          f"{sum(facts['events'].values()):,} events, {sum(facts['ratings'].values()):,} "
+          f"ratings, {facts['faults_total']} injected faults "
+          f"({facts['period']['start']} .. {facts['period']['end']})")  # fmt: skip
     return _run(home, None)
 
 

@@ -99,9 +99,7 @@ class Home:
         if missing:
             raise HomeError(f"{self.tenant_file}: missing {', '.join(missing)}")
         if raw["timezone"] not in TIME_ZONES:
-            raise HomeError(
-                f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}"
-            )
+            raise HomeError(f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}")
         as_of = raw.get("as_of")
         return Tenant(
             name=str(raw["name"]),

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-
 rapor_job = dg.define_asset_job(
     "rapor_job",
     selection=dg.AssetSelection.all(),

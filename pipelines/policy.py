@@ -66,7 +66,7 @@ def _require(raw: dict, path: str, kind: type | tuple, minimum: float | None = N
         if not isinstance(node, dict) or key not in node:
             raise PolicyError(f"policy: '{path}' is missing")
         node = node[key]
-    if not isinstance(node, kind) or isinstance(node, bool) and kind is not bool:
+    if not isinstance(node, kind) or (isinstance(node, bool) and kind is not bool):
         raise PolicyError(f"policy: '{path}' must be {kind}, got {node!r}")
     if minimum is not None and node < minimum:
         raise PolicyError(f"policy: '{path}' must be >= {minimum}, got {node!r}")

@@ -26,7 +26,7 @@ def uji_home(tmp_path: Path) -> Home:
 
 
 def read_snapshot(home: Home | Path, query: str, params: dict | None = None) -> list[tuple]:
-    path = (home.snapshot_path if isinstance(home, Home) else Home(home).snapshot_path)
+    path = home.snapshot_path if isinstance(home, Home) else Home(home).snapshot_path
     con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute(query, params or {}).fetchall()

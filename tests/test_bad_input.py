@@ -60,7 +60,8 @@ def test_bad_files_are_quarantined_row_by_row(uji_home):
     ]
     assert summary.quarantined == 4 + len(rows)  # the fixture's own 4 bad rows, plus these
     raw = read_snapshot(
-        uji_home, "SELECT raw_row FROM quarantine WHERE source = 'loket' AND row_number = 3 "
-        "AND file = 'complaints.csv'"
+        uji_home,
+        "SELECT raw_row FROM quarantine WHERE source = 'loket' AND row_number = 3 "
+        "AND file = 'complaints.csv'",
     )[0][0]
     assert '"channel":"telepati"' in raw

@@ -54,8 +54,9 @@ def test_schedule_recomputes_the_trailing_three_months(uji_home):
 def test_file_drop_sensor_fires_once_per_change(uji_home):
     rapor = RaporHome(path=str(uji_home.root))
     with dg.instance_for_test() as instance:
-        first = source_file_sensor(dg.build_sensor_context(instance=instance,
-                                                           resources={"rapor": rapor}))
+        first = source_file_sensor(
+            dg.build_sensor_context(instance=instance, resources={"rapor": rapor})
+        )
         assert isinstance(first, dg.RunRequest)
         context = dg.build_sensor_context(instance=instance, cursor=None,
                                           resources={"rapor": rapor})  # fmt: skip

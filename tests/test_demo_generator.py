@@ -15,22 +15,60 @@ from pipelines.demo import generate_city
 END = dt.date(2026, 11, 1)
 SOURCES = ("lapor", "lapor_semar")
 FILES = ("complaints.csv", "events.csv", "ratings.csv")
-TS_COLUMN = {"complaints.csv": "received_at", "events.csv": "event_at",
-             "ratings.csv": "rated_at"}
+TS_COLUMN = {"complaints.csv": "received_at", "events.csv": "event_at", "ratings.csv": "rated_at"}
 COLUMNS = {
-    "complaints.csv": ["source_id", "channel", "received_at", "category", "complaint_class",
-                       "title", "description", "district", "village", "lat", "lon",
-                       "reporter_id", "is_anonymous", "is_confidential", "due_at"],
+    "complaints.csv": [
+        "source_id",
+        "channel",
+        "received_at",
+        "category",
+        "complaint_class",
+        "title",
+        "description",
+        "district",
+        "village",
+        "lat",
+        "lon",
+        "reporter_id",
+        "is_anonymous",
+        "is_confidential",
+        "due_at",
+    ],
     "events.csv": ["source_id", "event_at", "event_type", "unit_code", "officer_nip", "note"],
     "ratings.csv": ["source_id", "rated_at", "score", "resolved", "comment"],
 }
-TS_PATTERN = {"lapor": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$",
-              "lapor_semar": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"}
-CHANNEL_TARGET = {"lapor": 25, "whatsapp": 22, "city_portal": 15, "call_center": 8,
-                  "instagram": 7, "walk_in": 5, "facebook": 4, "x": 4, "email": 3, "sms": 2,
-                  "mobile_app": 2, "mass_media": 2, "letter": 1}
-EVENT_TYPES = {"verified", "forwarded", "reassigned", "responded", "clarification_requested",
-               "clarified", "resolved", "reopened", "archived", "rejected", "postponed"}
+TS_PATTERN = {
+    "lapor": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$",
+    "lapor_semar": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+}
+CHANNEL_TARGET = {
+    "lapor": 25,
+    "whatsapp": 22,
+    "city_portal": 15,
+    "call_center": 8,
+    "instagram": 7,
+    "walk_in": 5,
+    "facebook": 4,
+    "x": 4,
+    "email": 3,
+    "sms": 2,
+    "mobile_app": 2,
+    "mass_media": 2,
+    "letter": 1,
+}
+EVENT_TYPES = {
+    "verified",
+    "forwarded",
+    "reassigned",
+    "responded",
+    "clarification_requested",
+    "clarified",
+    "resolved",
+    "reopened",
+    "archived",
+    "rejected",
+    "postponed",
+}
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +133,36 @@ def iso_parses(value: str | None) -> bool:
 def test_home_layout_and_reference(city):
     home, summary = city
     tenant = yaml.safe_load((home / "tenant.yaml").read_text())
-    assert tenant == {"name": "Kota Semarang (demo)", "code": "semarang-demo",
-                      "timezone": "Asia/Jakarta", "as_of": dt.date(2026, 10, 31)}
+    assert tenant == {
+        "name": "Kota Semarang (demo)",
+        "code": "semarang-demo",
+        "timezone": "Asia/Jakarta",
+        "as_of": dt.date(2026, 10, 31),
+    }
     key = (home / "secret.key").read_text()
     assert len(key) == 64 and int(key, 16) >= 0
     units = pl.read_csv(home / "reference/units.csv", infer_schema=False)
-    assert units.columns == ["unit_code", "name", "kind", "parent_code", "workweek",
-                             "valid_from", "valid_to"]
+    assert units.columns == [
+        "unit_code",
+        "name",
+        "kind",
+        "parent_code",
+        "workweek",
+        "valid_from",
+        "valid_to",
+    ]
     assert 40 <= units.height <= 50 and units.height == summary["units"]
     assert units["unit_code"].is_unique().all()
-    assert set(units["kind"]) <= {"dinas", "badan", "bagian", "kecamatan", "kelurahan",
-                                  "puskesmas", "rsud", "other"}
+    assert set(units["kind"]) <= {
+        "dinas",
+        "badan",
+        "bagian",
+        "kecamatan",
+        "kelurahan",
+        "puskesmas",
+        "rsud",
+        "other",
+    }
     assert (units["kind"] == "kecamatan").sum() == 16
     assert set(units.filter(pl.col("kind") == "puskesmas")["workweek"]) == {"6"}
     assert set(units.filter(pl.col("kind") != "puskesmas")["workweek"]) == {"5"}
@@ -120,8 +177,15 @@ def test_home_layout_and_reference(city):
 def test_officers_have_valid_nips_and_history(city):
     home, _ = city
     off = pl.read_csv(home / "reference/officers.csv", infer_schema=False)
-    assert off.columns == ["nip", "name", "unit_code", "position", "grade", "valid_from",
-                           "valid_to"]
+    assert off.columns == [
+        "nip",
+        "name",
+        "unit_code",
+        "position",
+        "grade",
+        "valid_from",
+        "valid_to",
+    ]
     assert all(nip_is_valid(n) for n in off["nip"])
     units = set(pl.read_csv(home / "reference/units.csv", infer_schema=False)["unit_code"])
     assert set(off["unit_code"]) <= units
@@ -135,8 +199,9 @@ def test_officers_have_valid_nips_and_history(city):
         assert a["unit_code"] != b["unit_code"] and b["valid_to"] is None
         moved = dt.date.fromisoformat(b["valid_from"])
         assert dt.date.fromisoformat(a["valid_to"]) == moved - dt.timedelta(days=1)
-    admins = off.filter((pl.col("unit_code") == "DISKOMINFO")
-                        & pl.col("position").str.contains("LAPOR"))
+    admins = off.filter(
+        (pl.col("unit_code") == "DISKOMINFO") & pl.col("position").str.contains("LAPOR")
+    )
     assert 4 <= admins.height <= 6
 
 
@@ -158,10 +223,11 @@ def test_events_reference_known_units_and_valid_officers(city):
         assert ev["unit_code"].is_in(units.implode()).all()
         assert ev["officer_nip"].null_count() == 0
         day = ev.with_columns(day=pl.col("event_at").str.slice(0, 10))
-        matched = (
-            day.join(off, left_on=["officer_nip", "unit_code"], right_on=["nip", "unit_code"])
-            .filter((pl.col("valid_from") <= pl.col("day"))
-                    & (pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to"))))
+        matched = day.join(
+            off, left_on=["officer_nip", "unit_code"], right_on=["nip", "unit_code"]
+        ).filter(
+            (pl.col("valid_from") <= pl.col("day"))
+            & (pl.col("valid_to").is_null() | (pl.col("day") <= pl.col("valid_to")))
         )
         assert matched["row_number"].n_unique() == ev.height, source
 
@@ -192,7 +258,8 @@ def test_forwarded_on_or_after_received(city):
         ev = clean(home, source, "events.csv").rename({"event_at": "ts"})
         ev = ev.with_columns(at=parse_ts(source))
         fwd = ev.filter(pl.col("event_type") == "forwarded").join(
-            comp.select("source_id", "recv"), on="source_id")
+            comp.select("source_id", "recv"), on="source_id"
+        )
         assert fwd["source_id"].n_unique() > 0.8 * comp.height
         assert (fwd["at"] >= fwd["recv"]).all()
         # Every event of a case comes after its receipt, except injected faults.
@@ -218,9 +285,15 @@ def test_fault_rows_really_are_faulty(city):
     f = faults(home)
     assert f.columns == ["source", "file", "row_number", "fault"]
     assert f.select("source", "file", "row_number").is_unique().all()
-    assert set(f["fault"]) == {"bad_nip", "bad_timestamp", "closed_before_opened",
-                               "unknown_unit", "exact_duplicate", "bad_score",
-                               "missing_source_id"}
+    assert set(f["fault"]) == {
+        "bad_nip",
+        "bad_timestamp",
+        "closed_before_opened",
+        "unknown_unit",
+        "exact_duplicate",
+        "bad_score",
+        "missing_source_id",
+    }
     total = sum(sum(summary[k].values()) for k in ("complaints", "events", "ratings"))
     assert 0.002 <= f.height / total <= 0.01
     for source in SOURCES:
@@ -230,8 +303,9 @@ def test_fault_rows_really_are_faulty(city):
             df = read(home, source, file)
             rows = df.drop("row_number").rows()
             cols = df.drop("row_number").columns
-            for _, _, n, fault in f.filter((pl.col("source") == source)
-                                           & (pl.col("file") == file)).iter_rows():
+            for _, _, n, fault in f.filter(
+                (pl.col("source") == source) & (pl.col("file") == file)
+            ).iter_rows():
                 row = dict(zip(cols, rows[n - 1], strict=True))
                 if fault == "bad_nip":
                     assert not nip_is_valid(row["officer_nip"])
@@ -265,10 +339,17 @@ def test_duplicate_truth_covers_every_complaint(city):
     home, summary = city
     truth = pl.read_csv(home / "demo_truth/duplicates.csv", infer_schema=False)
     assert truth.columns == ["source", "source_id", "complaint_key"]
-    rows = pl.concat([read(home, s, "complaints.csv").select(
-        pl.lit(s).alias("source"), "source_id").unique() for s in SOURCES])
-    assert truth.select("source", "source_id").sort("source", "source_id").equals(
-        rows.sort("source", "source_id"))
+    rows = pl.concat(
+        [
+            read(home, s, "complaints.csv").select(pl.lit(s).alias("source"), "source_id").unique()
+            for s in SOURCES
+        ]
+    )
+    assert (
+        truth.select("source", "source_id")
+        .sort("source", "source_id")
+        .equals(rows.sort("source", "source_id"))
+    )
     groups = truth.group_by("complaint_key").len()
     assert groups.filter(pl.col("len") > 1).height == summary["duplicate_groups"]
     assert 0.04 <= summary["duplicate_groups"] / truth.height <= 0.08
@@ -278,8 +359,9 @@ def test_deterministic(tmp_path):
     generate_city(tmp_path / "a", complaints=2_000, seed=7)
     generate_city(tmp_path / "b", complaints=2_000, seed=7)
     generate_city(tmp_path / "c", complaints=2_000, seed=8)
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*")
-                   if p.is_file())
+    files = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
     assert len(files) >= 14
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel

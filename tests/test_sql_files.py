@@ -23,8 +23,6 @@ def test_sql_file_parses_and_names_known_parameters(name):
 def test_every_sql_file_is_used_by_code():
     from pathlib import Path
 
-    code = "\n".join(
-        p.read_text() for d in ("assets", "pipelines") for p in Path(d).rglob("*.py")
-    )
+    code = "\n".join(p.read_text() for d in ("assets", "pipelines") for p in Path(d).rglob("*.py"))
     unused = [n for n in sql.names() if f'"{n}"' not in code]
     assert not unused, f"SQL files nobody runs: {unused}"

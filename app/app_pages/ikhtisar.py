@@ -191,8 +191,9 @@ else:
             .alias("note"),
         )
         st.dataframe(
-            table,
+            table.with_columns(ui.percent_of("resolution_rate")),
             hide_index=True,
+            placeholder=ui.MISSING,
             key="unit_ranking_table",
             column_config={
                 "rank": st.column_config.NumberColumn(t("col.rank"), width="small"),
@@ -201,7 +202,7 @@ else:
                 "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
                 "resolution_met": st.column_config.NumberColumn(t("col.resolution_met")),
                 "resolution_rate": st.column_config.NumberColumn(
-                    t("col.resolution_rate"), format="percent"
+                    t("col.resolution_rate"), format=ui.PCT
                 ),
                 "interval": st.column_config.TextColumn(t("col.interval")),
                 "resolved": st.column_config.NumberColumn(t("col.resolved")),

@@ -21,7 +21,7 @@ if month_frame.is_empty():
     st.info(t("no_months"))
     st.stop()
 
-top = st.columns([1, 2, 1])
+top = st.columns([1, 2])
 month = ui.month_selector(month_frame, container=top[0])
 everyone = data.officers_month(snap, month, viewer)
 unit_names = dict(everyone.select("unit_code", "unit_name").unique().iter_rows())
@@ -40,7 +40,6 @@ if officers.is_empty():
     st.info(t("off.empty", month=month))
     st.stop()
 
-top[2].metric(t("page.officers"), ui.fmt_int(officers.height), border=True)
 st.caption(t("off.count", n=ui.fmt_int(officers.height), month=month))
 
 table = officers.select(
@@ -65,8 +64,10 @@ table = officers.select(
     "provisional",
 )
 event = st.dataframe(
-    table,
+    table.with_columns(ui.percent_of("response_rate", "resolution_rate")),
     hide_index=True,
+    height=min(600, 36 * (table.height + 1) + 3),
+    placeholder=ui.MISSING,
     key="officer_table",
     on_select="rerun",
     selection_mode="single-row",
@@ -76,10 +77,10 @@ event = st.dataframe(
         "unit_name": st.column_config.TextColumn(t("col.unit"), width="medium"),
         "received": st.column_config.NumberColumn(t("col.received")),
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
-        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format="percent"),
+        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
         "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
         "resolution_rate": st.column_config.NumberColumn(
-            t("col.resolution_rate"), format="percent"
+            t("col.resolution_rate"), format=ui.PCT
         ),
         "resolution_interval": st.column_config.TextColumn(t("col.interval")),
         "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),

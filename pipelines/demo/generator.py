@@ -19,40 +19,86 @@ TS_OFFSET = "%Y-%m-%dT%H:%M:%S+07:00"
 TS_LOCAL = "%Y-%m-%d %H:%M:%S"
 SOURCE_FORMATS = {"lapor": TS_OFFSET, "lapor_semar": TS_LOCAL}
 
-EVENT_TYPES = ["postponed", "verified", "forwarded", "reassigned", "clarification_requested",
-               "clarified", "responded", "resolved", "reopened", "archived", "rejected"]
+EVENT_TYPES = [
+    "postponed",
+    "verified",
+    "forwarded",
+    "reassigned",
+    "clarification_requested",
+    "clarified",
+    "responded",
+    "resolved",
+    "reopened",
+    "archived",
+    "rejected",
+]
 EV = {name: i for i, name in enumerate(EVENT_TYPES)}
 GAMING = ["none", "template_close", "clarify_before_deadline", "resolve_on_deadline"]
 
-COMPLAINT_COLUMNS = ["source_id", "channel", "received_at", "category", "complaint_class",
-                     "title", "description", "district", "village", "lat", "lon", "reporter_id",
-                     "is_anonymous", "is_confidential", "due_at"]
+COMPLAINT_COLUMNS = [
+    "source_id",
+    "channel",
+    "received_at",
+    "category",
+    "complaint_class",
+    "title",
+    "description",
+    "district",
+    "village",
+    "lat",
+    "lon",
+    "reporter_id",
+    "is_anonymous",
+    "is_confidential",
+    "due_at",
+]
 EVENT_COLUMNS = ["source_id", "event_at", "event_type", "unit_code", "officer_nip", "note"]
 RATING_COLUMNS = ["source_id", "rated_at", "score", "resolved", "comment"]
-UNIT_COLUMNS = ["unit_code", "name", "kind", "parent_code", "workweek", "valid_from",
-                "valid_to"]
+UNIT_COLUMNS = ["unit_code", "name", "kind", "parent_code", "workweek", "valid_from", "valid_to"]
 OFFICER_COLUMNS = ["nip", "name", "unit_code", "position", "grade", "valid_from", "valid_to"]
 OVERRIDE_COLUMNS = ["date", "is_working_day", "note", "applies_to"]
 
 # Officers per unit kind (half-open ranges); Diskominfo also gets 4-6 LAPOR! admins.
-STAFF_SIZE = {"dinas": (6, 13), "badan": (6, 11), "bagian": (3, 6), "kecamatan": (3, 6),
-              "kelurahan": (3, 5), "puskesmas": (3, 6), "rsud": (5, 9), "other": (3, 6)}
+STAFF_SIZE = {
+    "dinas": (6, 13),
+    "badan": (6, 11),
+    "bagian": (3, 6),
+    "kecamatan": (3, 6),
+    "kelurahan": (3, 5),
+    "puskesmas": (3, 6),
+    "rsud": (5, 9),
+    "other": (3, 6),
+}
 
 # Share of rows turned faulty, per file, and the fault mix per file (exact_duplicate last:
 # it copies rows that carry no other fault).
 FAULT_RATE = {"complaints.csv": 0.002, "events.csv": 0.0055, "ratings.csv": 0.007}
 FAULT_MIX = {
     "complaints.csv": [("bad_timestamp", 0.4), ("exact_duplicate", 0.6)],
-    "events.csv": [("bad_nip", 0.22), ("bad_timestamp", 0.18), ("closed_before_opened", 0.12),
-                   ("unknown_unit", 0.15), ("missing_source_id", 0.15),
-                   ("exact_duplicate", 0.18)],
-    "ratings.csv": [("bad_score", 0.4), ("bad_timestamp", 0.2), ("missing_source_id", 0.2),
-                    ("exact_duplicate", 0.2)],
+    "events.csv": [
+        ("bad_nip", 0.22),
+        ("bad_timestamp", 0.18),
+        ("closed_before_opened", 0.12),
+        ("unknown_unit", 0.15),
+        ("missing_source_id", 0.15),
+        ("exact_duplicate", 0.18),
+    ],
+    "ratings.csv": [
+        ("bad_score", 0.4),
+        ("bad_timestamp", 0.2),
+        ("missing_source_id", 0.2),
+        ("exact_duplicate", 0.2),
+    ],
 }
 
 
-def generate_city(home: Path, complaints: int = 30_000, seed: int = 20251, months: int = 24,
-                  end: dt.date = dt.date(2026, 11, 1)) -> dict:
+def generate_city(
+    home: Path,
+    complaints: int = 30_000,
+    seed: int = 20251,
+    months: int = 24,
+    end: dt.date = dt.date(2026, 11, 1),
+) -> dict:
     """Write a complete demo tenant (Kota Semarang, demo) into `home`.
 
     The data cover the `months` calendar months ending the day before `end`; nothing is dated
@@ -111,8 +157,9 @@ def generate_city(home: Path, complaints: int = 30_000, seed: int = 20251, month
         "complaints": {s: tables[s]["complaints.csv"].height for s in nm.SOURCES},
         "events": {s: tables[s]["events.csv"].height for s in nm.SOURCES},
         "ratings": {s: tables[s]["ratings.csv"].height for s in nm.SOURCES},
-        "faults": {f: sum(1 for r in fault_rows if r[3] == f)
-                   for f in sorted({r[3] for r in fault_rows})},
+        "faults": {
+            f: sum(1 for r in fault_rows if r[3] == f) for f in sorted({r[3] for r in fault_rows})
+        },
         "faults_total": len(fault_rows),
         "duplicate_groups": int(n_dup),
     }
@@ -143,12 +190,12 @@ def _overrides(start: dt.date, end: dt.date) -> list[tuple[dt.date, bool, str, s
         if start <= d < end:
             rows.append((d, False, "Hari Jadi Kota Semarang", "all"))
     rows = rows[-2:]
-    joint = holidays.country_holidays("ID", years=range(start.year, end.year + 1),
-                                      categories=("government",))
+    joint = holidays.country_holidays(
+        "ID", years=range(start.year, end.year + 1), categories=("government",)
+    )
     weekdays = sorted(d for d in joint if start <= d < end and d.weekday() < 5)
     if weekdays:
-        rows.append((weekdays[0], True, "Puskesmas tetap melayani pada cuti bersama",
-                     "puskesmas"))
+        rows.append((weekdays[0], True, "Puskesmas tetap melayani pada cuti bersama", "puskesmas"))
     return sorted(rows)
 
 
@@ -156,8 +203,9 @@ class _Calendar:
     """Working days of the two unit calendars (Mon-Fri, and Mon-Sat for puskesmas)."""
 
     def __init__(self, years, overrides, d0: int, d1: int):
-        hol = holidays.country_holidays("ID", years=years, categories=("public", "government"),
-                                        language="en_US")
+        hol = holidays.country_holidays(
+            "ID", years=years, categories=("public", "government"), language="en_US"
+        )
         base = set(hol)
         off_all = {d for d, working, _, applies in overrides if not working and applies == "all"}
         on_all = {d for d, working, _, applies in overrides if working and applies == "all"}
@@ -179,7 +227,7 @@ class _Calendar:
         for d, name in hol.items():
             if name.startswith("Eid al-Fitr") and "Joint" not in name and "Second" not in name:
                 s = _day(d) - self.f0
-                factor[max(s, 0):max(s + 14, 0)] = 1.8
+                factor[max(s, 0) : max(s + 14, 0)] = 1.8
         self.factor_table = factor
 
     def factor(self, day: np.ndarray) -> np.ndarray:
@@ -210,8 +258,7 @@ class _Calendar:
         out = np.empty(day.shape, dtype=np.int64)
         for flag, cal in ((False, self.cal5), (True, self.cal6)):
             sel = six == flag
-            out[sel] = np.busday_offset(d[sel], 0, roll="backward", busdaycal=cal).astype(
-                np.int64)
+            out[sel] = np.busday_offset(d[sel], 0, roll="backward", busdaycal=cal).astype(np.int64)
         return out
 
     def count(self, a: np.ndarray, b: np.ndarray, six) -> np.ndarray:
@@ -273,8 +320,9 @@ class _Places:
         self.v_lon = rng.normal(0, 0.008, len(self.villages))
 
 
-def _build_officers(rng: np.random.Generator, units: dict, start: dt.date, d0: int,
-                    d1: int) -> dict:
+def _build_officers(
+    rng: np.random.Generator, units: dict, start: dt.date, d0: int, d1: int
+) -> dict:
     cap = min(dt.date(2024, 12, 1), start - dt.timedelta(days=31))
     floor = min(dt.date(2015, 1, 1), start)
     recs = []
@@ -313,34 +361,49 @@ def _build_officers(rng: np.random.Generator, units: dict, start: dt.date, d0: i
                 hw = 0.3
             if "Pengaduan" in position and rank != "admin":
                 hw = 2.5
-            recs.append({
-                "nip": nip, "name": _person_name(rng, sex, position), "unit": ui,
-                "position": position, "grade": grade, "rank": rank,
-                "valid_from": max(floor, dt.date(ay, am, 1)), "holder_w": hw,
-                "admin_w": 1.0 if rank == "admin" else 0.0,
-            })
+            recs.append(
+                {
+                    "nip": nip,
+                    "name": _person_name(rng, sex, position),
+                    "unit": ui,
+                    "position": position,
+                    "grade": grade,
+                    "rank": rank,
+                    "valid_from": max(floor, dt.date(ay, am, 1)),
+                    "holder_w": hw,
+                    "admin_w": 1.0 if rank == "admin" else 0.0,
+                }
+            )
     n = len(recs)
     speed = rng.lognormal(0.0, 0.35, n)
     kind = rng.random(n)
     speed = np.where(kind < 0.1, speed * 0.5, np.where(kind > 0.9, speed * 2.0, speed))
     off = {
-        "nip": [r["nip"] for r in recs], "name": [r["name"] for r in recs],
-        "position": [r["position"] for r in recs], "grade": [r["grade"] for r in recs],
+        "nip": [r["nip"] for r in recs],
+        "name": [r["name"] for r in recs],
+        "position": [r["position"] for r in recs],
+        "grade": [r["grade"] for r in recs],
         "valid_from": [r["valid_from"] for r in recs],
         "unit_a": np.array([r["unit"] for r in recs]),
-        "unit_b": np.full(n, -1), "move_day": np.full(n, FAR, dtype=np.int64),
+        "unit_b": np.full(n, -1),
+        "move_day": np.full(n, FAR, dtype=np.int64),
         "holder_w": np.array([r["holder_w"] for r in recs]),
         "admin_w": np.array([r["admin_w"] for r in recs]),
-        "speed": speed, "gaming": np.zeros(n, dtype=np.int64),
+        "speed": speed,
+        "gaming": np.zeros(n, dtype=np.int64),
     }
     eligible = np.array([r["rank"] in ("middle", "staff") for r in recs])
-    gamers = rng.choice(np.nonzero(eligible & (off["holder_w"] >= 0.8))[0],
-                        max(3, round(0.03 * n)), replace=False)
+    gamers = rng.choice(
+        np.nonzero(eligible & (off["holder_w"] >= 0.8))[0], max(3, round(0.03 * n)), replace=False
+    )
     off["gaming"][gamers] = np.arange(len(gamers)) % 3 + 1
     # About 5 % of officers move once; heads and admins stay, no unit drops below 3.
     size = np.bincount(off["unit_a"], minlength=len(units["code"]))
-    targets = [i for i, k in enumerate(units["kind"])
-               if k in ("dinas", "badan", "bagian", "kecamatan", "kelurahan")]
+    targets = [
+        i
+        for i, k in enumerate(units["kind"])
+        if k in ("dinas", "badan", "bagian", "kecamatan", "kelurahan")
+    ]
     want = max(2, round(0.05 * n))
     for o in rng.permutation(np.nonzero(eligible)[0]):
         if want == 0:
@@ -388,8 +451,9 @@ class _Roster:
         flat, w, start, length = [], [], [], []
         for u in range(n_units):
             for e in range(self.n_ep):
-                rep = self.bounds[e - 1] if e > 0 else (self.bounds[0] - 1 if len(
-                    self.bounds) else 0)
+                rep = (
+                    self.bounds[e - 1] if e > 0 else (self.bounds[0] - 1 if len(self.bounds) else 0)
+                )
                 ids = np.nonzero(_valid(off, np.arange(len(weight)), u, rep) & (weight > 0))[0]
                 start.append(len(flat))
                 length.append(len(ids))
@@ -467,21 +531,25 @@ def _sample_base(rng, n, d0, d1, cal, places, units) -> dict:
     b["village_blank"] = rng.random(n) < 0.03
     n_pool = max(20, int(0.8 * n))
     n_freq = max(5, n // 150)
-    b["rep"] = np.where(rng.random(n) < 0.15, rng.integers(0, n_freq, n),
-                        rng.integers(n_freq, n_pool + n_freq, n))
+    b["rep"] = np.where(
+        rng.random(n) < 0.15, rng.integers(0, n_freq, n), rng.integers(n_freq, n_pool + n_freq, n)
+    )
     b["anon"] = rng.random(n) < 0.08
     wb = cls == 3
     b["conf"] = (rng.random(n) < 0.027) | (wb & (rng.random(n) < 0.7))
     due_k = np.where(cls == 1, 5, 14)
     due_day = cal.offset(t // DAY, due_k, False)
-    b["due_t"] = np.where((rng.random(n) < 0.04) & (due_day < d1), due_day * DAY + 16 * 3600,
-                          -1)
+    b["due_t"] = np.where((rng.random(n) < 0.04) & (due_day < d1), due_day * DAY + 16 * 3600, -1)
     # var picks a coherent title/problem/detail set; tform and dform pick the wording.
     b["var"] = rng.integers(0, 3, n)
     b["tform"] = rng.choice(3, size=n, p=[0.6, 0.2, 0.2])
     b["dform"] = rng.choice(3, size=n, p=[0.6, 0.2, 0.2])
-    for key, size in (("open_v", len(nm.OPENINGS)), ("plea_v", len(nm.PLEAS)),
-                      ("infop_v", len(nm.INFO_PREFIXES)), ("wbd_v", len(nm.WB_DETAILS))):
+    for key, size in (
+        ("open_v", len(nm.OPENINGS)),
+        ("plea_v", len(nm.PLEAS)),
+        ("infop_v", len(nm.INFO_PREFIXES)),
+        ("wbd_v", len(nm.WB_DETAILS)),
+    ):
         b[key] = rng.integers(0, size, n)
     b["unit"], b["wrong"] = _route(rng, cat, cls, dist, b["vill"], units, places)
     b["key"] = np.arange(1, n + 1)
@@ -505,13 +573,12 @@ def _route(rng, cat, cls, dist, vill, units, places):
     kel_unit = np.full(len(places.villages), -1)
     for kel, kec in nm.KELURAHAN_UNITS:
         d = places.districts.index(kec)
-        v = places.v_off[d] + places.villages[places.v_off[d]:].index(kel)
+        v = places.v_off[d] + places.villages[places.v_off[d] :].index(kel)
         kel_unit[v] = idx[_code("KEL", kel)]
     pkm_unit = np.full(len(places.districts), idx["DINKES"])
     for pkm, kec in nm.PUSKESMAS:
         pkm_unit[places.districts.index(kec)] = idx[_code("PKM", pkm)]
-    local = np.where((kel_unit[vill] >= 0) & (rng.random(n) < 0.6), kel_unit[vill],
-                     kec_unit[dist])
+    local = np.where((kel_unit[vill] >= 0) & (rng.random(n) < 0.6), kel_unit[vill], kec_unit[dist])
 
     def resolve(target: str, sel: np.ndarray) -> np.ndarray:
         if target == "@kec":
@@ -569,8 +636,9 @@ class _Vocab:
 def _stamp(rng, day, prev_t):
     """A time on `day` within (mostly) office hours, never before `prev_t` plus a short gap."""
     n = len(day)
-    tod = np.where(rng.random(n) < 0.88, rng.integers(27_000, 59_400, n),
-                   rng.integers(59_400, 75_600, n))
+    tod = np.where(
+        rng.random(n) < 0.88, rng.integers(27_000, 59_400, n), rng.integers(59_400, 75_600, n)
+    )
     return np.maximum(day * DAY + tod, prev_t + rng.integers(300, 5_400, n))
 
 
@@ -604,8 +672,16 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
 
     def add(mask, t, etype, unit, officer, note):
         sel = np.nonzero(mask & (t < end_t))[0]
-        events.append((sel, t[sel], np.full(len(sel), EV[etype]), _at(unit, sel),
-                       _at(officer, sel), _at(note, sel)))
+        events.append(
+            (
+                sel,
+                t[sel],
+                np.full(len(sel), EV[etype]),
+                _at(unit, sel),
+                _at(officer, sel),
+                _at(note, sel),
+            )
+        )
 
     u = rng.random(n)
     arch, rej, norm = u < 0.03, (u >= 0.03) & (u < 0.04), u >= 0.04
@@ -614,18 +690,39 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
     a_speed = speed[adm]
 
     t_post = _stamp(rng, cal.offset(recv_day, rng.integers(0, 3, n), False), recv_t)
-    add(post, t_post, "postponed", adm_unit, adm,
-        vocab.ids(nm.NOTE_POSTPONED)[rng.integers(0, 2, n)])
+    add(
+        post,
+        t_post,
+        "postponed",
+        adm_unit,
+        adm,
+        vocab.ids(nm.NOTE_POSTPONED)[rng.integers(0, 2, n)],
+    )
     t_close = _stamp(rng, cal.offset(recv_day, _wd(rng, 1.0 * a_speed), False), recv_t)
-    add(arch, t_close, "archived", adm_unit, adm,
-        vocab.ids(nm.NOTE_ARCHIVED)[rng.integers(0, len(nm.NOTE_ARCHIVED), n)])
-    add(rej, t_close, "rejected", adm_unit, adm,
-        vocab.ids(nm.NOTE_REJECTED)[rng.integers(0, len(nm.NOTE_REJECTED), n)])
+    add(
+        arch,
+        t_close,
+        "archived",
+        adm_unit,
+        adm,
+        vocab.ids(nm.NOTE_ARCHIVED)[rng.integers(0, len(nm.NOTE_ARCHIVED), n)],
+    )
+    add(
+        rej,
+        t_close,
+        "rejected",
+        adm_unit,
+        adm,
+        vocab.ids(nm.NOTE_REJECTED)[rng.integers(0, len(nm.NOTE_REJECTED), n)],
+    )
 
     base_t = np.where(post, t_post, recv_t)
     base_day = base_t // DAY
-    kv = (_wd(rng, 1.1 * a_speed * cal.factor(base_day)) + _tail(rng, n, 0.05, 3, 13)
-          + np.where(post, rng.integers(3, 11, n), 0))
+    kv = (
+        _wd(rng, 1.1 * a_speed * cal.factor(base_day))
+        + _tail(rng, n, 0.05, 3, 13)
+        + np.where(post, rng.integers(3, 11, n), 0)
+    )
     t_ver = _stamp(rng, cal.offset(base_day, kv, False), base_t)
     add(norm, t_ver, "verified", adm_unit, adm, vocab.id(nm.NOTE_VERIFIED))
     kf = (rng.random(n) < 0.2).astype(np.int64)
@@ -652,8 +749,7 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
             add(norm, tj, "forwarded", uj, st_o[j], fwd_note[uj])
         else:
             pair = st_u[j - 1] * len(units["code"]) + uj
-            add(norm & (r >= j), tj, "reassigned", uj, st_o[j],
-                _pair_notes(vocab, pair, units))
+            add(norm & (r >= j), tj, "reassigned", uj, st_o[j], _pair_notes(vocab, pair, units))
     t_f = st_t[r, ar]
     hold = st_o[r, ar]
     day_f = t_f // DAY
@@ -675,19 +771,30 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
     # The clarify-gamer asks on the 4th working day: just before the 5-day response deadline.
     kc = np.where(clar_g, 4, _wd(rng, 1.5 * sp * fac))
     t_creq = _stamp(rng, cal.offset(day_f, kc, six), t_f)
-    add(m_clar, t_creq, "clarification_requested", F, at(t_creq),
-        vocab.ids(nm.NOTE_CLARIFICATION)[rng.integers(0, len(nm.NOTE_CLARIFICATION), n)])
+    add(
+        m_clar,
+        t_creq,
+        "clarification_requested",
+        F,
+        at(t_creq),
+        vocab.ids(nm.NOTE_CLARIFICATION)[rng.integers(0, len(nm.NOTE_CLARIFICATION), n)],
+    )
     t_clar = t_creq + rng.integers(3_600, 10 * DAY, n)
-    add(m_clar, t_clar, "clarified", F, at(t_clar),
-        vocab.ids(nm.NOTE_CLARIFIED)[rng.integers(0, len(nm.NOTE_CLARIFIED), n)])
+    add(
+        m_clar,
+        t_clar,
+        "clarified",
+        F,
+        at(t_clar),
+        vocab.ids(nm.NOTE_CLARIFIED)[rng.integers(0, len(nm.NOTE_CLARIFIED), n)],
+    )
 
     resp_base = np.where(m_clar, t_clar, t_f)
     kr = np.where(tmpl, 0, _wd(rng, 1.8 * sp * fac) + _tail(rng, n, 0.06, 4, 16))
     t_resp = _stamp(rng, cal.offset(resp_base // DAY, kr, six), resp_base)
     stall1 = ~tmpl & (rng.random(n) < np.minimum(0.012 * sp, 0.2))
     m_resp = norm & ~stall1
-    resp_notes = np.stack([vocab.ids([c["responses"][i] for c in nm.CATEGORIES])
-                           for i in range(2)])
+    resp_notes = np.stack([vocab.ids([c["responses"][i] for c in nm.CATEGORIES]) for i in range(2)])
     v = rng.integers(0, 2, n)
     note_r = resp_notes[v, cat]
     note_r = np.where(info, vocab.ids(nm.NOTE_INFO_RESPONSE)[v], note_r)
@@ -699,16 +806,19 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
     mean_s = np.where(info, 0.6, np.where(field, 12.0, np.where(b["cls"] == 3, 10.0, 3.5)))
     ks = np.where(tmpl, 0, _wd(rng, mean_s * sp * fac) + _tail(rng, n, 0.05, 8, 31))
     t_res = _stamp(rng, cal.offset(t_resp // DAY, ks, six), t_resp)
-    due_day = np.where(field, cal.roll_back(day_f + 60, six),
-                       cal.offset(day_f, np.where(info, 5, 14), six))
+    due_day = np.where(
+        field, cal.roll_back(day_f + 60, six), cal.offset(day_f, np.where(info, 5, 14), six)
+    )
     on_due = last_g & (t_resp // DAY <= due_day)
-    t_due = np.maximum(due_day * DAY + rng.integers(52_200, 59_400, n),
-                       t_resp + rng.integers(300, 3_600, n))
+    t_due = np.maximum(
+        due_day * DAY + rng.integers(52_200, 59_400, n), t_resp + rng.integers(300, 3_600, n)
+    )
     t_res = np.where(on_due, t_due, t_res)
     stall2 = ~tmpl & (rng.random(n) < np.minimum(0.012 * sp, 0.2))
     m_res = m_resp & ~stall2
-    res_notes = np.stack([vocab.ids([c["resolutions"][i] for c in nm.CATEGORIES])
-                          for i in range(2)])
+    res_notes = np.stack(
+        [vocab.ids([c["resolutions"][i] for c in nm.CATEGORIES]) for i in range(2)]
+    )
     v = rng.integers(0, 2, n)
     note_s = np.where(b["cls"] == 3, vocab.ids(nm.NOTE_WB_RESOLUTION)[v], res_notes[v, cat])
     note_s = np.where(tmpl, tmpl_note, note_s)
@@ -716,8 +826,14 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
 
     m_reo = m_res & (rng.random(n) < np.where(tmpl, 0.15, 0.04))
     t_reo = t_res + rng.integers(DAY, 14 * DAY, n)
-    add(m_reo, t_reo, "reopened", F, at(t_reo),
-        vocab.ids(nm.NOTE_REOPENED)[rng.integers(0, len(nm.NOTE_REOPENED), n)])
+    add(
+        m_reo,
+        t_reo,
+        "reopened",
+        F,
+        at(t_reo),
+        vocab.ids(nm.NOTE_REOPENED)[rng.integers(0, len(nm.NOTE_REOPENED), n)],
+    )
     ks2 = _wd(rng, 3.0 * sp * cal.factor(t_reo // DAY))
     t_res2 = _stamp(rng, cal.offset(t_reo // DAY, ks2, six), t_reo)
     v = rng.integers(0, 2, n)
@@ -726,13 +842,16 @@ def _lifecycle(rng, b, off, units, holder, admin, cal, vocab, d1):
     reopened = m_reo & (t_reo < end_t)
     t_fin = np.where(reopened, t_res2, t_res)
     fin = {
-        "case": ar, "closed": m_res & (t_fin < end_t), "t_fin": t_fin,
-        "wd": cal.count(day_f, t_fin // DAY, six), "reopened": reopened, "template": tmpl,
+        "case": ar,
+        "closed": m_res & (t_fin < end_t),
+        "t_fin": t_fin,
+        "wd": cal.count(day_f, t_fin // DAY, six),
+        "reopened": reopened,
+        "template": tmpl,
     }
     sel, t, et, un, of, no = (np.concatenate(x) for x in zip(*events, strict=True))
     stage = np.concatenate([np.full(len(e[0]), i) for i, e in enumerate(events)])
-    ev = {"row": sel, "t": t, "type": et, "unit": un, "officer": of, "note": no,
-          "stage": stage}
+    ev = {"row": sel, "t": t, "type": et, "unit": un, "officer": of, "note": no, "stage": stage}
     return ev, fin
 
 
@@ -744,8 +863,13 @@ def _at(x, sel):
 def _pair_notes(vocab, pair, units):
     n_units = len(units["code"])
     uniq, inv = np.unique(pair, return_inverse=True)
-    ids = vocab.ids([f"Bukan wewenang {units['name'][p // n_units]}; dialihkan ke "
-                     f"{units['name'][p % n_units]}." for p in uniq])
+    ids = vocab.ids(
+        [
+            f"Bukan wewenang {units['name'][p // n_units]}; dialihkan ke "
+            f"{units['name'][p % n_units]}."
+            for p in uniq
+        ]
+    )
     return ids[inv]
 
 
@@ -770,8 +894,12 @@ def _add_duplicates(rng, b, n_dup, cal, admin, units, vocab, d0, d1):
     # Reworded: same problem, another title and description form.
     for key in ("tform", "dform"):
         rows[key][n:] = (b[key][orig] + rng.integers(1, 3, m)) % 3
-    for key, size in (("open_v", len(nm.OPENINGS)), ("plea_v", len(nm.PLEAS)),
-                      ("infop_v", len(nm.INFO_PREFIXES)), ("wbd_v", len(nm.WB_DETAILS))):
+    for key, size in (
+        ("open_v", len(nm.OPENINGS)),
+        ("plea_v", len(nm.PLEAS)),
+        ("infop_v", len(nm.INFO_PREFIXES)),
+        ("wbd_v", len(nm.WB_DETAILS)),
+    ):
         rows[key][n:] = rng.integers(0, size, m)
     rows["lat"][n:] += rng.normal(0, 0.001, m)
     rows["lon"][n:] += rng.normal(0, 0.001, m)
@@ -787,9 +915,15 @@ def _add_duplicates(rng, b, n_dup, cal, admin, units, vocab, d0, d1):
     adm = admin.pick(adm_unit, t_arc // DAY, rng.random(m))
     sel = np.nonzero((rng.random(m) < 0.4) & (t_arc < d1 * DAY))[0]
     notes = vocab.ids(nm.NOTE_DUPLICATE)[rng.integers(0, len(nm.NOTE_DUPLICATE), len(sel))]
-    ev = {"row": n + sel, "t": t_arc[sel], "type": np.full(len(sel), EV["archived"]),
-          "unit": adm_unit[sel], "officer": adm[sel], "note": notes,
-          "stage": np.full(len(sel), 99)}
+    ev = {
+        "row": n + sel,
+        "t": t_arc[sel],
+        "type": np.full(len(sel), EV["archived"]),
+        "unit": adm_unit[sel],
+        "officer": adm[sel],
+        "note": notes,
+        "stage": np.full(len(sel), 99),
+    }
     return rows, ev
 
 
@@ -798,8 +932,13 @@ def _ratings(rng, fin, vocab, d1) -> dict:
     rated = fin["closed"] & (rng.random(n) < 0.40)
     t = fin["t_fin"] + rng.integers(600, 10 * DAY, n)
     rated &= t < d1 * DAY
-    latent = (4.7 - 0.09 * fin["wd"] + rng.normal(0, 0.8, n) - 1.0 * fin["reopened"]
-              - 1.3 * fin["template"])
+    latent = (
+        4.7
+        - 0.09 * fin["wd"]
+        + rng.normal(0, 0.8, n)
+        - 1.0 * fin["reopened"]
+        - 1.3 * fin["template"]
+    )
     score = np.clip(np.round(latent), 1, 5).astype(np.int64)
     p_false = np.array([0.55, 0.35, 0.12, 0.04, 0.015])[score - 1]
     fixed = rng.random(n) >= p_false
@@ -811,8 +950,13 @@ def _ratings(rng, fin, vocab, d1) -> dict:
         comment[sel] = pool[rng.integers(0, len(pool), len(sel))]
     comment = np.where(rng.random(n) < 0.35, comment, -1)
     sel = np.nonzero(rated)[0]
-    return {"row": sel, "t": t[sel], "score": score[sel], "fixed": fixed[sel],
-            "comment": comment[sel]}
+    return {
+        "row": sel,
+        "t": t[sel],
+        "score": score[sel],
+        "fixed": fixed[sel],
+        "comment": comment[sel],
+    }
 
 
 # ---------------------------------------------------------------- tables
@@ -839,12 +983,24 @@ def _assemble(rows, ev, ratings, units, off, vocab, places) -> dict:
     key_s = np.where(src_s == 0, year_s, 0) + src_s * 10_000
     _, first, inv = np.unique(key_s, return_index=True, return_inverse=True)
     seq = np.arange(n) - first[inv] + 1
-    sid_sorted = pl.DataFrame({"src": src_s, "y": year_s, "seq": seq}).select(
-        pl.when(pl.col("src") == 0)
-        .then(pl.concat_str([pl.lit("LPR-"), pl.col("y").cast(pl.String), pl.lit("-"),
-                             pl.col("seq").cast(pl.String).str.zfill(6)]))
-        .otherwise(pl.concat_str([pl.lit("LS-"), pl.col("seq").cast(pl.String).str.zfill(7)]))
-    ).to_series()
+    sid_sorted = (
+        pl.DataFrame({"src": src_s, "y": year_s, "seq": seq})
+        .select(
+            pl.when(pl.col("src") == 0)
+            .then(
+                pl.concat_str(
+                    [
+                        pl.lit("LPR-"),
+                        pl.col("y").cast(pl.String),
+                        pl.lit("-"),
+                        pl.col("seq").cast(pl.String).str.zfill(6),
+                    ]
+                )
+            )
+            .otherwise(pl.concat_str([pl.lit("LS-"), pl.col("seq").cast(pl.String).str.zfill(7)]))
+        )
+        .to_series()
+    )
     sid = sid_sorted.gather(rank)
 
     comp = _complaint_frame(rows, sid, places)
@@ -861,34 +1017,47 @@ def _assemble(rows, ev, ratings, units, off, vocab, places) -> dict:
         c_idx = order[src_s == s]
         e_idx = ev_order[ev_src[ev_order] == s]
         r_idx = rt_order[rt_src[rt_order] == s]
-        c_df = comp[c_idx].with_columns(
-            received_at=_fmt(rows["t"][c_idx], fmt),
-            due_at=_fmt(rows["due_t"][c_idx], fmt).scatter(
-                np.nonzero(rows["due_t"][c_idx] < 0)[0], None),
-        ).select(COMPLAINT_COLUMNS)
-        e_df = pl.DataFrame({
-            "source_id": sid.gather(ev["row"][e_idx]),
-            "event_at": _fmt(ev["t"][e_idx], fmt),
-            "event_type": _take(EVENT_TYPES, ev["type"][e_idx]),
-            "unit_code": unit_code.gather(ev["unit"][e_idx]),
-            "officer_nip": nip.gather(ev["officer"][e_idx]),
-            "note": notes.gather(np.where(ev["note"][e_idx] < 0, len(vocab.items),
-                                          ev["note"][e_idx])),
-        })
+        c_df = (
+            comp[c_idx]
+            .with_columns(
+                received_at=_fmt(rows["t"][c_idx], fmt),
+                due_at=_fmt(rows["due_t"][c_idx], fmt).scatter(
+                    np.nonzero(rows["due_t"][c_idx] < 0)[0], None
+                ),
+            )
+            .select(COMPLAINT_COLUMNS)
+        )
+        e_df = pl.DataFrame(
+            {
+                "source_id": sid.gather(ev["row"][e_idx]),
+                "event_at": _fmt(ev["t"][e_idx], fmt),
+                "event_type": _take(EVENT_TYPES, ev["type"][e_idx]),
+                "unit_code": unit_code.gather(ev["unit"][e_idx]),
+                "officer_nip": nip.gather(ev["officer"][e_idx]),
+                "note": notes.gather(
+                    np.where(ev["note"][e_idx] < 0, len(vocab.items), ev["note"][e_idx])
+                ),
+            }
+        )
         rt_comment = ratings["comment"][r_idx]
-        r_df = pl.DataFrame({
-            "source_id": sid.gather(ratings["row"][r_idx]),
-            "rated_at": _fmt(ratings["t"][r_idx], fmt),
-            "score": pl.Series(ratings["score"][r_idx], dtype=pl.Int64),
-            "resolved": pl.Series(ratings["fixed"][r_idx], dtype=pl.Boolean),
-            "comment": notes.gather(np.where(rt_comment < 0, len(vocab.items), rt_comment)),
-        })
+        r_df = pl.DataFrame(
+            {
+                "source_id": sid.gather(ratings["row"][r_idx]),
+                "rated_at": _fmt(ratings["t"][r_idx], fmt),
+                "score": pl.Series(ratings["score"][r_idx], dtype=pl.Int64),
+                "resolved": pl.Series(ratings["fixed"][r_idx], dtype=pl.Boolean),
+                "comment": notes.gather(np.where(rt_comment < 0, len(vocab.items), rt_comment)),
+            }
+        )
         tables[source] = {
             "complaints.csv": (c_df, {"has_events": np.isin(c_idx, ev["row"])}),
-            "events.csv": (e_df, {"recv_t": rows["t"][ev["row"][e_idx]],
-                                  "type": ev["type"][e_idx], "fmt": fmt}),
+            "events.csv": (
+                e_df,
+                {"recv_t": rows["t"][ev["row"][e_idx]], "type": ev["type"][e_idx], "fmt": fmt},
+            ),
             "ratings.csv": (r_df, {}),
-            "sid": sid.gather(c_idx), "key": rows["key"][c_idx],
+            "sid": sid.gather(c_idx),
+            "key": rows["key"][c_idx],
         }
     return tables
 
@@ -903,37 +1072,45 @@ def _complaint_frame(rows, sid, places) -> pl.DataFrame:
         return _take(flat, variant * n_cat + cat)
 
     reporter = _reporters(rows)
-    df = pl.DataFrame({
-        "source_id": sid,
-        "channel": _take([c[0] for c in nm.CHANNELS], rows["channel"]),
-        "category": _take([c["code"] for c in cats], cat),
-        "complaint_class": _take([c[0] for c in nm.CLASSES], rows["cls"]),
-        "cls": rows["cls"],
-        "tform": rows["tform"],
-        "dform": rows["dform"],
-        "t_title": per_cat("titles", rows["var"]),
-        "problem": per_cat("problems", rows["var"]),
-        "detail": per_cat("details", rows["var"]),
-        "label": _take([c["label"] for c in cats], cat),
-        "info": _take([c["info"] for c in cats], cat),
-        "opening": _take(nm.OPENINGS, rows["open_v"]),
-        "plea": _take(nm.PLEAS, rows["plea_v"]),
-        "info_prefix": _take(nm.INFO_PREFIXES, rows["infop_v"]),
-        "wb_detail": _take(nm.WB_DETAILS, rows["wbd_v"]),
-        "street": _take(places.streets, rows["street"]),
-        "vname": _take(places.villages, rows["vill"]),
-        "district": _take(places.districts, rows["dist"]),
-        "blank": rows["village_blank"],
-        "lat": np.round(rows["lat"], 6),
-        "lon": np.round(rows["lon"], 6),
-        "geo": rows["geo"],
-        "reporter_id": reporter,
-        "is_anonymous": rows["anon"],
-        "is_confidential": rows["conf"],
-    })
+    df = pl.DataFrame(
+        {
+            "source_id": sid,
+            "channel": _take([c[0] for c in nm.CHANNELS], rows["channel"]),
+            "category": _take([c["code"] for c in cats], cat),
+            "complaint_class": _take([c[0] for c in nm.CLASSES], rows["cls"]),
+            "cls": rows["cls"],
+            "tform": rows["tform"],
+            "dform": rows["dform"],
+            "t_title": per_cat("titles", rows["var"]),
+            "problem": per_cat("problems", rows["var"]),
+            "detail": per_cat("details", rows["var"]),
+            "label": _take([c["label"] for c in cats], cat),
+            "info": _take([c["info"] for c in cats], cat),
+            "opening": _take(nm.OPENINGS, rows["open_v"]),
+            "plea": _take(nm.PLEAS, rows["plea_v"]),
+            "info_prefix": _take(nm.INFO_PREFIXES, rows["infop_v"]),
+            "wb_detail": _take(nm.WB_DETAILS, rows["wbd_v"]),
+            "street": _take(places.streets, rows["street"]),
+            "vname": _take(places.villages, rows["vill"]),
+            "district": _take(places.districts, rows["dist"]),
+            "blank": rows["village_blank"],
+            "lat": np.round(rows["lat"], 6),
+            "lon": np.round(rows["lon"], 6),
+            "geo": rows["geo"],
+            "reporter_id": reporter,
+            "is_anonymous": rows["anon"],
+            "is_confidential": rows["conf"],
+        }
+    )
     c = pl.col
-    place = [c("street"), pl.lit(", Kel. "), c("vname"), pl.lit(", Kec. "), c("district"),
-             pl.lit(". ")]
+    place = [
+        c("street"),
+        pl.lit(", Kel. "),
+        c("vname"),
+        pl.lit(", Kec. "),
+        c("district"),
+        pl.lit(". "),
+    ]
     p_lower, t_lower = _lower_first(c("problem")), _lower_first(c("t_title"))
     title = (
         pl.when((c("cls") == 0) & (c("tform") == 0))
@@ -941,39 +1118,145 @@ def _complaint_frame(rows, sid, places) -> pl.DataFrame:
         .when((c("cls") == 0) & (c("tform") == 1))
         .then(pl.concat_str([c("t_title"), pl.lit(" di Kel. "), c("vname")]))
         .when(c("cls") == 0)
-        .then(pl.concat_str([pl.lit("Tolong, "), t_lower, pl.lit(" - "), c("street"),
-                             pl.lit(", "), c("district")]))
-        .when(c("cls") == 1).then(pl.concat_str([c("info_prefix"), c("info")]))
-        .when(c("cls") == 2).then(pl.concat_str([pl.lit("Usulan perbaikan "), c("label"),
-                                                 pl.lit(" di Kel. "), c("vname")]))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("Tolong, "),
+                    t_lower,
+                    pl.lit(" - "),
+                    c("street"),
+                    pl.lit(", "),
+                    c("district"),
+                ]
+            )
+        )
+        .when(c("cls") == 1)
+        .then(pl.concat_str([c("info_prefix"), c("info")]))
+        .when(c("cls") == 2)
+        .then(
+            pl.concat_str(
+                [pl.lit("Usulan perbaikan "), c("label"), pl.lit(" di Kel. "), c("vname")]
+            )
+        )
         .otherwise(pl.concat_str([pl.lit("Dugaan pungutan liar layanan "), c("label")]))
     )
     description = (
-        pl.when((c("cls") == 0) & (c("dform") == 0)).then(pl.concat_str(
-            [c("opening"), c("problem"), pl.lit(" di "), *place, c("detail"), pl.lit(" "),
-             c("plea")]))
-        .when((c("cls") == 0) & (c("dform") == 1)).then(pl.concat_str(
-            [c("opening"), pl.lit("Di "), c("street"), pl.lit(", Kel. "), c("vname"),
-             pl.lit(", Kec. "), c("district"), pl.lit(", "), p_lower, pl.lit(". "),
-             c("detail"), pl.lit(" "), c("plea")]))
-        .when(c("cls") == 0).then(pl.concat_str(
-            [c("opening"), pl.lit("Lapor, "), p_lower, pl.lit(" di "), c("street"),
-             pl.lit(" ("), c("vname"), pl.lit(", "), c("district"), pl.lit("). "), c("detail"),
-             pl.lit(" "), c("plea")]))
-        .when((c("cls") == 1) & (c("dform") == 1)).then(pl.concat_str(
-            [c("opening"), c("info_prefix"), c("info"), pl.lit(" untuk warga Kel. "),
-             c("vname"), pl.lit(", Kec. "), c("district"), pl.lit(". Terima kasih.")]))
-        .when(c("cls") == 1).then(pl.concat_str(
-            [c("opening"), pl.lit("Saya warga Kel. "), c("vname"), pl.lit(", Kec. "),
-             c("district"), pl.lit(". "), c("info_prefix"), c("info"), pl.lit(". Terima kasih.")]))
-        .when(c("cls") == 2).then(pl.concat_str(
-            [c("opening"), pl.lit("Saya mengusulkan perbaikan layanan "), c("label"),
-             pl.lit(" di sekitar "), *place, c("detail"), pl.lit(" "), c("plea")]))
-        .otherwise(pl.concat_str(
-            [c("opening"), pl.lit("Saya melaporkan dugaan pungutan liar oleh oknum petugas "
-                                  "terkait layanan "), c("label"), pl.lit(" di Kec. "),
-             c("district"), pl.lit(". "), c("wb_detail"),
-             pl.lit(" Mohon identitas saya dirahasiakan.")]))
+        pl.when((c("cls") == 0) & (c("dform") == 0))
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    c("problem"),
+                    pl.lit(" di "),
+                    *place,
+                    c("detail"),
+                    pl.lit(" "),
+                    c("plea"),
+                ]
+            )
+        )
+        .when((c("cls") == 0) & (c("dform") == 1))
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    pl.lit("Di "),
+                    c("street"),
+                    pl.lit(", Kel. "),
+                    c("vname"),
+                    pl.lit(", Kec. "),
+                    c("district"),
+                    pl.lit(", "),
+                    p_lower,
+                    pl.lit(". "),
+                    c("detail"),
+                    pl.lit(" "),
+                    c("plea"),
+                ]
+            )
+        )
+        .when(c("cls") == 0)
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    pl.lit("Lapor, "),
+                    p_lower,
+                    pl.lit(" di "),
+                    c("street"),
+                    pl.lit(" ("),
+                    c("vname"),
+                    pl.lit(", "),
+                    c("district"),
+                    pl.lit("). "),
+                    c("detail"),
+                    pl.lit(" "),
+                    c("plea"),
+                ]
+            )
+        )
+        .when((c("cls") == 1) & (c("dform") == 1))
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    c("info_prefix"),
+                    c("info"),
+                    pl.lit(" untuk warga Kel. "),
+                    c("vname"),
+                    pl.lit(", Kec. "),
+                    c("district"),
+                    pl.lit(". Terima kasih."),
+                ]
+            )
+        )
+        .when(c("cls") == 1)
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    pl.lit("Saya warga Kel. "),
+                    c("vname"),
+                    pl.lit(", Kec. "),
+                    c("district"),
+                    pl.lit(". "),
+                    c("info_prefix"),
+                    c("info"),
+                    pl.lit(". Terima kasih."),
+                ]
+            )
+        )
+        .when(c("cls") == 2)
+        .then(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    pl.lit("Saya mengusulkan perbaikan layanan "),
+                    c("label"),
+                    pl.lit(" di sekitar "),
+                    *place,
+                    c("detail"),
+                    pl.lit(" "),
+                    c("plea"),
+                ]
+            )
+        )
+        .otherwise(
+            pl.concat_str(
+                [
+                    c("opening"),
+                    pl.lit(
+                        "Saya melaporkan dugaan pungutan liar oleh oknum petugas terkait layanan "
+                    ),
+                    c("label"),
+                    pl.lit(" di Kec. "),
+                    c("district"),
+                    pl.lit(". "),
+                    c("wb_detail"),
+                    pl.lit(" Mohon identitas saya dirahasiakan."),
+                ]
+            )
+        )
     )
     return df.with_columns(
         title=title,
@@ -996,17 +1279,20 @@ def _reporters(rows) -> pl.Series:
     channel = np.array([c[0] for c in nm.CHANNELS])[rows["channel"]]
     # An affine map with a multiplier coprime to 10^8 keeps reporters' numbers distinct.
     digits = (rep * 48_271 + 12_345_678) % 100_000_000
-    df = pl.DataFrame({
-        "prefix": _take(nm.PHONE_PREFIXES, rep % len(nm.PHONE_PREFIXES)),
-        "digits": digits,
-        "name": _take(nm.REPORTER_NAMES, (rep * 7_919) % len(nm.REPORTER_NAMES)),
-        "domain": _take(nm.EMAIL_DOMAINS, rep % len(nm.EMAIL_DOMAINS)),
-        "rep": rep,
-        "channel": channel,
-    })
+    df = pl.DataFrame(
+        {
+            "prefix": _take(nm.PHONE_PREFIXES, rep % len(nm.PHONE_PREFIXES)),
+            "digits": digits,
+            "name": _take(nm.REPORTER_NAMES, (rep * 7_919) % len(nm.REPORTER_NAMES)),
+            "domain": _take(nm.EMAIL_DOMAINS, rep % len(nm.EMAIL_DOMAINS)),
+            "rep": rep,
+            "channel": channel,
+        }
+    )
     c = pl.col
     return df.select(
-        pl.when(c("channel") == "mass_media").then(None)
+        pl.when(c("channel") == "mass_media")
+        .then(None)
         .when(c("channel") == "email")
         .then(pl.concat_str([c("name"), c("rep").cast(pl.String), pl.lit("@"), c("domain")]))
         .otherwise(pl.concat_str([c("prefix"), c("digits").cast(pl.String).str.zfill(8)]))
@@ -1025,8 +1311,7 @@ def _inject_faults(rng, table, file: str, source: str):
     chosen = {}
     eligible = {
         "bad_timestamp": (~info["has_events"]) if file == "complaints.csv" else None,
-        "closed_before_opened": (info["type"] == EV["resolved"]) if file == "events.csv"
-        else None,
+        "closed_before_opened": (info["type"] == EV["resolved"]) if file == "events.csv" else None,
     }
     for fault, share in FAULT_MIX[file]:
         k = round(total * share)
@@ -1038,8 +1323,9 @@ def _inject_faults(rng, table, file: str, source: str):
         used[pick] = True
         chosen[fault] = pick
 
-    ts_col = {"complaints.csv": "received_at", "events.csv": "event_at",
-              "ratings.csv": "rated_at"}[file]
+    ts_col = {"complaints.csv": "received_at", "events.csv": "event_at", "ratings.csv": "rated_at"}[
+        file
+    ]
     cols = {}
     if len(idx := chosen.get("bad_timestamp", [])):
         vals = _take(nm.BAD_TIMESTAMPS, rng.integers(0, len(nm.BAD_TIMESTAMPS), len(idx)))
@@ -1048,14 +1334,17 @@ def _inject_faults(rng, table, file: str, source: str):
         early = info["recv_t"][idx] - rng.integers(3_600, 20 * DAY, len(idx))
         cols[ts_col] = cols.get(ts_col, df[ts_col]).scatter(idx, _fmt(early, info["fmt"]))
     if len(idx := chosen.get("bad_nip", [])):
-        cols["officer_nip"] = df["officer_nip"].scatter(idx, _break_nips(
-            rng, df["officer_nip"].gather(idx)))
+        cols["officer_nip"] = df["officer_nip"].scatter(
+            idx, _break_nips(rng, df["officer_nip"].gather(idx))
+        )
     if len(idx := chosen.get("unknown_unit", [])):
         cols["unit_code"] = df["unit_code"].scatter(
-            idx, _take(nm.UNKNOWN_UNITS, rng.integers(0, len(nm.UNKNOWN_UNITS), len(idx))))
+            idx, _take(nm.UNKNOWN_UNITS, rng.integers(0, len(nm.UNKNOWN_UNITS), len(idx)))
+        )
     if len(idx := chosen.get("bad_score", [])):
         cols["score"] = df["score"].scatter(
-            idx, pl.Series(np.where(rng.random(len(idx)) < 0.5, 0, 7), dtype=pl.Int64))
+            idx, pl.Series(np.where(rng.random(len(idx)) < 0.5, 0, 7), dtype=pl.Int64)
+        )
     if len(idx := chosen.get("missing_source_id", [])):
         cols["source_id"] = df["source_id"].scatter(idx, None)
     if cols:
@@ -1076,13 +1365,19 @@ def _break_nips(rng, nips: pl.Series) -> pl.Series:
     """Wrong length, impossible birth month or sex digit 3."""
     way = rng.integers(0, 4, len(nips))
     c = pl.col("nip")
-    return pl.DataFrame({"nip": nips, "way": way}).select(
-        pl.when(pl.col("way") == 0).then(c.str.slice(0, 17))
-        .when(pl.col("way") == 1).then(pl.concat_str([c, pl.lit("7")]))
-        .when(pl.col("way") == 2).then(pl.concat_str([c.str.slice(0, 4), pl.lit("13"),
-                                                      c.str.slice(6)]))
-        .otherwise(pl.concat_str([c.str.slice(0, 14), pl.lit("3"), c.str.slice(15)]))
-    ).to_series()
+    return (
+        pl.DataFrame({"nip": nips, "way": way})
+        .select(
+            pl.when(pl.col("way") == 0)
+            .then(c.str.slice(0, 17))
+            .when(pl.col("way") == 1)
+            .then(pl.concat_str([c, pl.lit("7")]))
+            .when(pl.col("way") == 2)
+            .then(pl.concat_str([c.str.slice(0, 4), pl.lit("13"), c.str.slice(6)]))
+            .otherwise(pl.concat_str([c.str.slice(0, 14), pl.lit("3"), c.str.slice(15)]))
+        )
+        .to_series()
+    )
 
 
 # ---------------------------------------------------------------- output
@@ -1091,17 +1386,26 @@ def _break_nips(rng, nips: pl.Series) -> pl.Series:
 def _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows):
     for sub in ("reference", "demo_truth", *(f"sources/{s}" for s in nm.SOURCES)):
         (home / sub).mkdir(parents=True, exist_ok=True)
-    tenant = {"name": nm.TENANT_NAME, "code": nm.TENANT_CODE, "timezone": nm.TIMEZONE,
-              "as_of": end - dt.timedelta(days=1)}
+    tenant = {
+        "name": nm.TENANT_NAME,
+        "code": nm.TENANT_CODE,
+        "timezone": nm.TIMEZONE,
+        "as_of": end - dt.timedelta(days=1),
+    }
     (home / "tenant.yaml").write_text(yaml.safe_dump(tenant, sort_keys=False), encoding="utf-8")
     (home / "secret.key").write_text(rng_ref.bytes(32).hex(), encoding="utf-8")
 
-    pl.DataFrame({
-        "unit_code": units["code"], "name": units["name"], "kind": units["kind"],
-        "parent_code": [p or None for p in units["parent"]], "workweek": units["workweek"],
-        "valid_from": [min(dt.date(2015, 1, 1), start).isoformat()] * len(units["code"]),
-        "valid_to": pl.Series([None] * len(units["code"]), dtype=pl.String),
-    }).select(UNIT_COLUMNS).write_csv(home / "reference/units.csv")
+    pl.DataFrame(
+        {
+            "unit_code": units["code"],
+            "name": units["name"],
+            "kind": units["kind"],
+            "parent_code": [p or None for p in units["parent"]],
+            "workweek": units["workweek"],
+            "valid_from": [min(dt.date(2015, 1, 1), start).isoformat()] * len(units["code"]),
+            "valid_to": pl.Series([None] * len(units["code"]), dtype=pl.String),
+        }
+    ).select(UNIT_COLUMNS).write_csv(home / "reference/units.csv")
 
     recs = []
     for o in range(len(off["nip"])):
@@ -1112,36 +1416,65 @@ def _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows)
             recs.append((*common, ua, off["position"][o], off["grade"][o], vf, None))
         else:
             move = _date(off["move_day"][o])
-            recs.append((*common, ua, off["position"][o], off["grade"][o], vf,
-                         (move - dt.timedelta(days=1)).isoformat()))
-            recs.append((*common, units["code"][ub], off["position"][o], off["grade"][o],
-                         move.isoformat(), None))
+            recs.append(
+                (
+                    *common,
+                    ua,
+                    off["position"][o],
+                    off["grade"][o],
+                    vf,
+                    (move - dt.timedelta(days=1)).isoformat(),
+                )
+            )
+            recs.append(
+                (
+                    *common,
+                    units["code"][ub],
+                    off["position"][o],
+                    off["grade"][o],
+                    move.isoformat(),
+                    None,
+                )
+            )
     pl.DataFrame(recs, schema=OFFICER_COLUMNS, orient="row").sort(
-        ["unit_code", "nip", "valid_from"]).write_csv(home / "reference/officers.csv")
+        ["unit_code", "nip", "valid_from"]
+    ).write_csv(home / "reference/officers.csv")
 
-    pl.DataFrame([(d.isoformat(), w, note, a) for d, w, note, a in overrides],
-                 schema=OVERRIDE_COLUMNS, orient="row").write_csv(
-        home / "reference/calendar_overrides.csv")
+    pl.DataFrame(
+        [(d.isoformat(), w, note, a) for d, w, note, a in overrides],
+        schema=OVERRIDE_COLUMNS,
+        orient="row",
+    ).write_csv(home / "reference/calendar_overrides.csv")
 
     dup_parts = []
     for source in nm.SOURCES:
         folder = home / "sources" / source
         for file in ("complaints.csv", "events.csv", "ratings.csv"):
             tables[source][file].write_csv(folder / file, float_precision=6)
-        dup_parts.append(pl.DataFrame({
-            "source": source, "source_id": tables[source]["sid"],
-            "complaint_key": pl.Series(tables[source]["key"]).cast(pl.String).str.zfill(7),
-        }))
+        dup_parts.append(
+            pl.DataFrame(
+                {
+                    "source": source,
+                    "source_id": tables[source]["sid"],
+                    "complaint_key": pl.Series(tables[source]["key"]).cast(pl.String).str.zfill(7),
+                }
+            )
+        )
     pl.concat(dup_parts).with_columns(
         complaint_key=pl.concat_str([pl.lit("CK-"), pl.col("complaint_key")])
-    ).sort(["complaint_key", "source", "source_id"]).write_csv(
-        home / "demo_truth/duplicates.csv")
-    pl.DataFrame(fault_rows, schema=["source", "file", "row_number", "fault"], orient="row",
-                 ).sort(["source", "file", "row_number"]).write_csv(home / "demo_truth/faults.csv")
-    pl.DataFrame({
-        "nip": off["nip"], "speed_factor": np.round(off["speed"], 3),
-        "gaming": _take(GAMING, off["gaming"]),
-    }).sort("nip").write_csv(home / "demo_truth/officers.csv")
+    ).sort(["complaint_key", "source", "source_id"]).write_csv(home / "demo_truth/duplicates.csv")
+    pl.DataFrame(
+        fault_rows,
+        schema=["source", "file", "row_number", "fault"],
+        orient="row",
+    ).sort(["source", "file", "row_number"]).write_csv(home / "demo_truth/faults.csv")
+    pl.DataFrame(
+        {
+            "nip": off["nip"],
+            "speed_factor": np.round(off["speed"], 3),
+            "gaming": _take(GAMING, off["gaming"]),
+        }
+    ).sort("nip").write_csv(home / "demo_truth/officers.csv")
     (home / "demo_truth/README.md").write_text(TRUTH_README, encoding="utf-8")
 
 

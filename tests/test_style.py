@@ -1,0 +1,13 @@
+"""The code stays ruff clean (lint rules in pyproject.toml)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ruff_check_passes():
+    ruff = Path(sys.executable).parent / "ruff"
+    out = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
