@@ -55,10 +55,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 
 
 @pytest.fixture(scope="module")
-def server(demo_home, tmp_path_factory):
+def home(request) -> Path:
+    """The demo city of conftest, or an existing home named by RAPOR_BROWSER_HOME (to look
+    at the app on a full-size city: RAPOR_BROWSER_HOME=/tmp/appdemo pytest -m browser)."""
+    chosen = os.environ.get("RAPOR_BROWSER_HOME")
+    return Path(chosen) if chosen else request.getfixturevalue("demo_home")
+
+
+@pytest.fixture(scope="module")
+def server(home, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "RAPOR_HOME": str(demo_home)}
+    env = {**os.environ, "RAPOR_HOME": str(home)}
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -159,19 +167,21 @@ def _chart_sizes(page) -> list[tuple[float, float]]:
 
 
 PAGES = [
-    # (path, heading, charts at least, screenshot)
-    ("ikhtisar", "Ikhtisar pimpinan", 6, "ikhtisar"),
+    # (path, heading, charts at least, screenshot); the overview is the default page at /
+    ("", "Ikhtisar pimpinan", 6, "ikhtisar"),
     ("pegawai", "Pegawai (ASN)", 0, "pegawai"),
 ]
+WINDOW = {"width": 1440, "height": 900}
 
 
 @pytest.mark.timeout(600)
-def test_every_page_renders(server, browser, demo_home):
-    nip, month = _officer_and_month(demo_home)
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID")
+def test_every_page_renders(server, browser, home):
+    nip, month = _officer_and_month(home)
+    context = browser.new_context(viewport=WINDOW, locale="id-ID")
     page = context.new_page()
     try:
         for path, heading, charts, name in PAGES:
+            page.set_viewport_size(WINDOW)
             page.goto(f"{server}/{path}", wait_until="domcontentloaded")
             _settle(page, heading, charts)
             _check_clean(page)
@@ -181,7 +191,7 @@ def test_every_page_renders(server, browser, demo_home):
                 assert page.locator('[data-testid="stDataFrame"]').count() >= 1
             _screenshot(page, name)
 
-        page.set_viewport_size({"width": 1440, "height": 900})
+        page.set_viewport_size(WINDOW)
         page.goto(f"{server}/profil_pegawai?nip={nip}&month={month}",
                   wait_until="domcontentloaded")  # fmt: skip
         _settle(page, "Profil pegawai", 1)
@@ -193,8 +203,8 @@ def test_every_page_renders(server, browser, demo_home):
         _screenshot(page, "profil_pegawai")
 
         # English: the sidebar selector changes the headings
-        page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(f"{server}/ikhtisar", wait_until="domcontentloaded")
+        page.set_viewport_size(WINDOW)
+        page.goto(server, wait_until="domcontentloaded")
         _settle(page, "Ikhtisar pimpinan", 6)
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="English").click()

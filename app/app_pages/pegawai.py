@@ -79,9 +79,7 @@ event = st.dataframe(
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
         "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
         "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-        "resolution_rate": st.column_config.NumberColumn(
-            t("col.resolution_rate"), format=ui.PCT
-        ),
+        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"), format=ui.PCT),
         "resolution_interval": st.column_config.TextColumn(t("col.interval")),
         "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
         "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"), format="%.2f"),

@@ -80,7 +80,7 @@ row = history.filter(pl.col("month") == month).row(0, named=True)
 
 # --- the chosen month ------------------------------------------------------------------
 st.subheader(t("prof.month_numbers", month=month))
-cols = st.columns(7)
+cols = st.columns(4) + st.columns(4)
 cols[0].metric(t("prof.metric_received"), ui.fmt_int(row["received"]), border=True)
 cols[1].metric(t("prof.metric_resolved"), ui.fmt_int(row["resolved"]), border=True)
 for col, kind, label in (
@@ -116,6 +116,12 @@ cols[5].metric(
 cols[6].metric(
     t("prof.metric_rating"),
     rating_label(row["rating"]),
+    help=t("off.rating_help"),
+    border=True,
+)
+cols[7].metric(
+    t("col.score"),
+    ui.fmt_num(row["score"], 0),
     help=t("prof.rating_help", score=ui.fmt_num(row["score"], 0)),
     border=True,
 )
@@ -148,13 +154,15 @@ else:
             low="low",
             high="high",
             provisional="provisional",
-            y_title=t("col.resolution_rate"),
+            y_title=t("prof.on_time"),
         ),
         width="stretch",
         key="chart_officer_rates",
     )
 st.dataframe(
-    history.sort("month", descending=True).select(
+    history.sort("month", descending=True)
+    .with_columns(ui.percent_of("response_rate", "resolution_rate"))
+    .select(
         "month",
         "unit_code",
         "received",
@@ -180,6 +188,7 @@ st.dataframe(
         "provisional",
     ),
     hide_index=True,
+    placeholder=ui.MISSING,
     key="officer_history_table",
     column_config={
         "month": st.column_config.TextColumn(t("col.month"), pinned=True),
@@ -187,11 +196,9 @@ st.dataframe(
         "received": st.column_config.NumberColumn(t("col.received")),
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
         "response_due": st.column_config.NumberColumn(t("col.resolution_due") + " (resp.)"),
-        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format="percent"),
+        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
         "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-        "resolution_rate": st.column_config.NumberColumn(
-            t("col.resolution_rate"), format="percent"
-        ),
+        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"), format=ui.PCT),
         "interval": st.column_config.TextColumn(t("col.interval")),
         "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
         "backlog_end": st.column_config.NumberColumn(t("col.backlog")),
@@ -247,6 +254,7 @@ shown = cases.select(
 st.dataframe(
     shown,
     hide_index=True,
+    placeholder=ui.MISSING,
     key="officer_cases_table",
     column_config={
         "case_id": st.column_config.TextColumn(t("col.case_id"), pinned=True),
