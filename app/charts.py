@@ -42,11 +42,12 @@ def ranked_bars(
     """Horizontal bars in the frame's row order (best first), with optional interval
     rules from `low` to `high`. `group` holds groups[0] (ranked) or groups[1] (shown but
     not ranked, drawn grey); rows without a value get `missing_text` at the axis."""
-    data = frame.with_row_index("_order")
+    data = frame
     fmt = ".0%" if percent else ".1f"
     y = alt.Y(
         f"{label}:N",
-        sort=alt.EncodingSortField("_order"),
+        # an explicit order: a sort by field is dropped when layers filter the data
+        sort=data[label].to_list(),
         title=None,
         axis=alt.Axis(labelLimit=360, labelOverlap=False),
     )

@@ -249,6 +249,10 @@ TEXT: dict[str, dict[str, str]] = {
         "the officer's profile.",
     },
     "off.unit_filter": {"id": "SKPD", "en": "SKPD"},
+    "off.unit_help": {
+        "id": "Kode SKPD tempat pegawai bertugas pada akhir bulan.",
+        "en": "Code of the SKPD the officer was posted to at month end.",
+    },
     "off.all_units": {"id": "Semua SKPD", "en": "All SKPD"},
     "off.count": {"id": "{n} pegawai pada bulan {month}.", "en": "{n} officers in {month}."},
     "off.empty": {
@@ -267,6 +271,7 @@ TEXT: dict[str, dict[str, str]] = {
     "prof.title": {"id": "Profil pegawai", "en": "Officer profile"},
     "prof.choose": {"id": "Pegawai (NIP)", "en": "Officer (NIP)"},
     "prof.choose_placeholder": {"id": "Pilih pegawai…", "en": "Choose an officer…"},
+    "prof.choose_case": {"id": "Pilih kasus…", "en": "Choose a case…"},
     "prof.none_chosen": {
         "id": "Pilih pegawai di atas, atau buka profil dari halaman Pegawai.",
         "en": "Choose an officer above, or open a profile from the Officers page.",
@@ -325,7 +330,7 @@ TEXT: dict[str, dict[str, str]] = {
     "prof.metric_resolution": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
     "prof.metric_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
     "prof.metric_satisfaction": {"id": "Kepuasan (disusutkan)", "en": "Satisfaction (shrunk)"},
-    "prof.metric_rating": {"id": "Hasil kerja", "en": "Hasil kerja"},
+    "prof.metric_rating": {"id": "Hasil kerja (skor)", "en": "Hasil kerja (score)"},
     "prof.rate_help": {
         "id": "{met} dari {due} tenggat; IK 95 %: {low}–{high}.",
         "en": "{met} of {due} deadlines; 95 % CI: {low}–{high}.",

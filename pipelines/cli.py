@@ -28,7 +28,7 @@ def _print_summary(summary, seconds: float, home: Home) -> None:
     print(f"  Dagster runs     {', '.join(summary.runs)} (DAGSTER_HOME={home.dagster_home})")
     print(f"  took             {seconds:.1f} s")
     print("\nOpen the app with:")
-    print(f"  rapor app --home {home.root}")
+    print(f"  {sys.argv[0] if sys.argv[0].endswith('rapor') else 'rapor'} app --home {home.root}")
     print("then browse to http://localhost:8501")
 
 

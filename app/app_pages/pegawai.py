@@ -45,7 +45,7 @@ st.caption(t("off.count", n=ui.fmt_int(officers.height), month=month))
 table = officers.select(
     "officer_nip",
     pl.col("officer_name").fill_null(t("unknown")),
-    "unit_name",
+    "unit_code",
     "received",
     "resolved",
     "response_rate",
@@ -74,7 +74,7 @@ event = st.dataframe(
     column_config={
         "officer_nip": st.column_config.TextColumn(t("col.nip"), pinned=True),
         "officer_name": st.column_config.TextColumn(t("col.name"), pinned=True),
-        "unit_name": st.column_config.TextColumn(t("col.unit"), width="medium"),
+        "unit_code": st.column_config.TextColumn(t("col.unit"), help=t("off.unit_help")),
         "received": st.column_config.NumberColumn(t("col.received")),
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
         "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),

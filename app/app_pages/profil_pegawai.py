@@ -80,7 +80,7 @@ row = history.filter(pl.col("month") == month).row(0, named=True)
 
 # --- the chosen month ------------------------------------------------------------------
 st.subheader(t("prof.month_numbers", month=month))
-cols = st.columns(4) + st.columns(4)
+cols = st.columns(4) + st.columns(3)
 cols[0].metric(t("prof.metric_received"), ui.fmt_int(row["received"]), border=True)
 cols[1].metric(t("prof.metric_resolved"), ui.fmt_int(row["resolved"]), border=True)
 for col, kind, label in (
@@ -113,18 +113,13 @@ cols[5].metric(
     ),
     border=True,
 )
-cols[6].metric(
-    t("prof.metric_rating"),
-    rating_label(row["rating"]),
-    help=t("off.rating_help"),
-    border=True,
-)
-cols[7].metric(
-    t("col.score"),
-    ui.fmt_num(row["score"], 0),
-    help=t("prof.rating_help", score=ui.fmt_num(row["score"], 0)),
-    border=True,
-)
+with cols[6].container(border=True):
+    st.metric(
+        t("prof.metric_rating"),
+        ui.fmt_num(row["score"], 0),
+        help=t("off.rating_help"),
+    )
+    st.markdown(ui.rating_badge(row["rating"]))
 
 # --- over time -------------------------------------------------------------------------
 st.subheader(t("prof.history"))
@@ -327,6 +322,7 @@ if len(case_rows) > MAX_TIMELINES:
         list(rest),
         index=None,
         format_func=lambda c: _case_label(rest[c]),
+        placeholder=t("prof.choose_case"),
         key="other_case",
     )
     if other:
