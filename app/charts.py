@@ -99,7 +99,7 @@ def trend(
     points of provisional months are hollow."""
     fmt = ".0%" if percent else ".1f"
     x = alt.X(f"{month}:O", title=None, axis=alt.Axis(labelAngle=-45))
-    y_axis = alt.Axis(format=fmt)
+    y_axis = alt.Axis(format=".0%" if percent else ",.0f")
     y_scale = alt.Scale(zero=False)
     color = (
         alt.Color(f"{series}:N", legend=alt.Legend(title=None, orient="bottom", labelLimit=0))
@@ -125,9 +125,10 @@ def trend(
         )
     )
     layers.append(
-        base.mark_point(size=45, filled=True).encode(
+        base.mark_point(size=45, filled=True, strokeWidth=1.5).encode(
             y=alt.Y(f"{value}:Q"),
             color=color,
+            stroke=color,
             fill=_hollow_if(provisional, color),
             tooltip=tips,
         )
@@ -231,7 +232,7 @@ def rates_with_intervals(
         y2=alt.Y2(f"{high}:Q"),
         tooltip=tips,
     )
-    points = base.mark_point(size=55, filled=True).encode(
-        y=alt.Y(f"{value}:Q"), fill=_hollow_if(provisional, color), tooltip=tips
+    points = base.mark_point(size=55, filled=True, strokeWidth=1.5).encode(
+        y=alt.Y(f"{value}:Q"), stroke=color, fill=_hollow_if(provisional, color), tooltip=tips
     )
     return alt.layer(rules, points).properties(height=height)

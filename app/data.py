@@ -209,11 +209,6 @@ def _info(path: str, mtime_ns: int) -> dict[str, Any]:
 
 
 @st.cache_data(**CACHE)
-def _tables(path: str, mtime_ns: int) -> list[str]:
-    return _query(path, "SELECT table_name FROM duckdb_tables()")["table_name"].to_list()
-
-
-@st.cache_data(**CACHE)
 def _months(path: str, mtime_ns: int) -> pl.DataFrame:
     # months after the as-of month only hold deadlines met early: not a month to show yet
     return _query(
@@ -304,17 +299,18 @@ def _unit_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _channels(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    # a case that came through several channels counts once in each of them
     return _query(
         path,
         """
-        SELECT channel, count(*) AS cases, any_value(multi) AS multi_channel_cases
-        FROM (
-            SELECT
-                unnest(channels) AS channel,
-                count(*) FILTER (WHERE len(channels) > 1) OVER () AS multi
-            FROM cases
-            WHERE strftime(received_at, '%Y-%m') = $month
+        WITH received AS (
+            SELECT channels FROM cases WHERE strftime(received_at, '%Y-%m') = $month
         )
+        SELECT
+            channel,
+            count(*) AS cases,
+            (SELECT count(*) FROM received WHERE len(channels) > 1) AS multi_channel_cases
+        FROM (SELECT unnest(channels) AS channel FROM received)
         GROUP BY channel
         ORDER BY cases DESC, channel
     """,
@@ -575,7 +571,8 @@ def default_month(month_frame: pl.DataFrame) -> str | None:
 
 def tenant_months(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
     """Tenant-wide numbers per month: received, resolved, resolution compliance with its
-    interval, median / p90 working days, backlog."""
+    interval, median / p90 working days, backlog. (Tenant-wide: a viewer limited to some
+    units will get these per unit once such a role exists.)"""
     return _tenant_months(snap.path, snap.mtime_ns)
 
 
@@ -586,10 +583,13 @@ def unit_ranking(snap: Snapshot, month: str, viewer: Viewer, min_judged: int) ->
 
 
 def channel_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """channel, cases, multi_channel_cases: where the month's cases came in (tenant-wide)."""
     return _channels(snap.path, snap.mtime_ns, month)
 
 
 def district_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """district, status_group (resolved / open / closed), cases: the month's cases by
+    kecamatan and their status on the as-of date (tenant-wide)."""
     return _districts(snap.path, snap.mtime_ns, month)
 
 

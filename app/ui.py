@@ -14,6 +14,7 @@ from app.i18n import language, rating_label, t
 
 MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
 REMEMBERED_MONTH = "chosen_month"  # the month last chosen on any page
+MISSING = "–"  # what tables and numbers show for a missing value
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -23,14 +24,14 @@ def _missing(x: object) -> bool:
 
 def fmt_int(x: object) -> str:
     if _missing(x):
-        return "–"
+        return MISSING
     text = f"{int(x):,}"  # type: ignore[call-overload]
     return text.replace(",", ".") if language() == "id" else text
 
 
 def fmt_num(x: object, digits: int = 1) -> str:
     if _missing(x):
-        return "–"
+        return MISSING
     text = f"{float(x):,.{digits}f}"  # type: ignore[arg-type]
     if language() == "id":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -38,27 +39,26 @@ def fmt_num(x: object, digits: int = 1) -> str:
 
 
 def fmt_pct(x: object, digits: int = 0) -> str:
-    return "–" if _missing(x) else f"{fmt_num(100 * float(x), digits)}%"  # type: ignore[arg-type]
+    return MISSING if _missing(x) else f"{fmt_num(100 * float(x), digits)}%"  # type: ignore[arg-type]
 
 
 def fmt_interval(low: object, high: object) -> str:
     if _missing(low) or _missing(high):
-        return "–"
+        return MISSING
     return f"{fmt_num(100 * float(low), 0)}–{fmt_pct(high)}"  # type: ignore[arg-type]
 
 
 def fmt_wd(x: object) -> str:
-    return "–" if _missing(x) else f"{fmt_num(x)} {t('wd')}"
+    return MISSING if _missing(x) else f"{fmt_num(x)} {t('wd')}"
 
 
 def fmt_timestamp(x: object) -> str:
     if isinstance(x, dt.datetime):
         return x.strftime("%Y-%m-%d %H:%M")
-    return "–" if _missing(x) else str(x)
+    return MISSING if _missing(x) else str(x)
 
 
 PCT = "%.0f%%"  # NumberColumn format of a percentage column made by `percent_of`
-MISSING = "–"  # what tables show for a missing value
 
 
 def percent_of(*columns: str) -> list[pl.Expr]:

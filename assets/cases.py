@@ -2,12 +2,9 @@
 
 import dagster as dg
 
-from assets.common import WAREHOUSE_POOL, count, run_all
+from assets.common import WAREHOUSE_POOL, count
+from pipelines.engine import run_stage
 from pipelines.resources import RaporHome
-
-CASE_SQL = [
-    "case_members", "case_events", "case_pauses", "segments", "case_heads", "clocks", "cases",
-]  # fmt: skip
 
 
 @dg.asset(
@@ -22,7 +19,7 @@ def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Materialize
     behind it: `case_members`, `case_events`, `case_pauses`, `segments`, `clocks`."""
     params = rapor.sql_params()
     with rapor.warehouse() as con:
-        run_all(con, CASE_SQL, params)
+        run_stage(con, "cases", params)
         meta = {
             "cases": count(con, "cases"),
             "complaints_merged": count(con, "case_members", "NOT is_primary"),
@@ -38,7 +35,7 @@ def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     """Every countable fact (segment received, deadline judged, resolution, rating, backlog
     at month end) with its month and the unit and officer it is credited to."""
     with rapor.warehouse() as con:
-        run_all(con, ["holder_facts"], rapor.sql_params())
+        run_stage(con, "facts", rapor.sql_params())
         months = con.execute("SELECT min(month), max(month), count(*) FROM holder_facts").fetchone()
     return dg.MaterializeResult(
         metadata={"first_month": months[0], "last_month": months[1], "facts": months[2]}

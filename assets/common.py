@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.warehouse import run_sql
-
 WAREHOUSE_POOL = "warehouse"  # DuckDB has one writer: assets that write share this pool
 
 
@@ -20,8 +18,3 @@ def replace_table(con, name: str, frame: pl.DataFrame) -> None:
 
 def count(con, table: str, where: str = "true") -> int:
     return con.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
-
-
-def run_all(con, names: list[str], params: dict) -> None:
-    for name in names:
-        run_sql(con, name, params)

@@ -3,8 +3,9 @@
 import dagster as dg
 import polars as pl
 
-from assets.common import WAREHOUSE_POOL, count, replace_table, run_all
+from assets.common import WAREHOUSE_POOL, count, replace_table
 from assets.readers import Reporters, empty_frame, find_table_file, read_table
+from pipelines.engine import run_stage
 from pipelines.resources import RaporHome
 
 SOURCE_TABLES = ("complaints", "events", "ratings")
@@ -71,8 +72,7 @@ def staged_sources(context: dg.AssetExecutionContext, rapor: RaporHome):
     row number, raw values and the reason."""
     params = rapor.sql_params()
     with rapor.warehouse() as con:
-        run_all(con, ["stg_complaints", "stg_events", "stg_ratings"], params)
-        run_all(con, ["quarantine"], {"run_id": context.run.run_id})
+        run_stage(con, "staging", {**params, "run_id": context.run.run_id})
         staged = {t: count(con, f"stg_{t}") for t in SOURCE_TABLES}
         by_reason = con.execute(
             "SELECT input_table, reason_code, count(*) "

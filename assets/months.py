@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from assets.common import WAREHOUSE_POOL, run_all
+from assets.common import WAREHOUSE_POOL
+from pipelines.engine import run_stage
 from pipelines.partitions import month_label, monthly
 from pipelines.resources import RaporHome
 
@@ -16,7 +17,7 @@ def _replace_months(context, rapor: RaporHome, table: str) -> dict:
     first, last = _month_range(context)
     params = {**rapor.sql_params(), "month_from": first, "month_to": last}
     with rapor.warehouse() as con:
-        run_all(con, ["month_measures", table], params)
+        run_stage(con, table, params)
         rows, provisional = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE provisional) FROM {table} "
             "WHERE month BETWEEN $f AND $t",

@@ -3,8 +3,9 @@
 import dagster as dg
 import polars as pl
 
-from assets.common import WAREHOUSE_POOL, count, replace_table, run_all
+from assets.common import WAREHOUSE_POOL, count, replace_table
 from assets.readers import empty_frame, find_table_file, read_table
+from pipelines.engine import run_stage
 from pipelines.resources import RaporHome
 
 REFERENCE_TABLES = ("units", "officers", "calendar_overrides")
@@ -28,7 +29,7 @@ def reference_data(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Ma
     with rapor.warehouse() as con:
         for table, frame in frames.items():
             replace_table(con, f"raw_{table}", frame)
-        run_all(con, ["stg_units", "stg_officers", "stg_calendar_overrides"], {})
+        run_stage(con, "reference", {})
         meta = {
             "units": count(con, "ref_units"),
             "officers": count(con, "ref_officers"),

@@ -200,6 +200,16 @@ def test_every_page_renders(server, browser, home):
         assert nip in body
         assert page.locator('[data-testid="stDataFrame"]').count() >= 2
         assert all(w > 0 and h > 0 for w, h in _chart_sizes(page))
+        # open the first case's event timeline (expander 0 is the postings)
+        timelines = page.locator('[data-testid="stExpander"]')
+        tables_before = page.locator('[data-testid="stDataFrame"]:visible').count()
+        timelines.nth(1).locator("summary").click()
+        page.wait_for_function(
+            "(n) => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
+            ".filter(e => e.getBoundingClientRect().height > 0).length > n",
+            arg=tables_before,
+            timeout=PAGE_TIMEOUT_MS,
+        )
         _screenshot(page, "profil_pegawai")
 
         # English: the sidebar selector changes the headings

@@ -64,7 +64,7 @@ else:
     cols[2].metric(
         t("ov.compliance"),
         ui.fmt_pct(row["resolution_rate"]),
-        _delta("resolution_rate", 100, 1, " pp"),
+        _delta("resolution_rate", 100, 1, f" {t('unit.pp')}"),
         help=t(
             "ov.compliance_help",
             due=ui.fmt_int(row["resolution_due"]),
@@ -104,7 +104,7 @@ units = data.unit_ranking(snap, month, viewer, min_n)
 if units.is_empty():
     st.info(t("ov.no_units", month=month))
 else:
-    ranked_label, insufficient_label = t("ov.rank_compliance"), t("insufficient")
+    ranked_label, insufficient_label = t("ov.ranked"), t("insufficient")
     by_rate = units.with_columns(
         pl.when(pl.col("ranked"))
         .then(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name")))
@@ -144,7 +144,7 @@ else:
         .otherwise(pl.format("– {}", pl.col("unit_name")))
         .alias("label"),
         pl.when(pl.col("ranked_median"))
-        .then(pl.lit(t("ov.rank_median")))
+        .then(pl.lit(ranked_label))
         .otherwise(pl.lit(insufficient_label))
         .alias("group"),
     )
@@ -159,7 +159,7 @@ else:
                 low="resolution_wd_median",
                 high="resolution_wd_p90",
                 group="group",
-                groups=(t("ov.rank_median"), insufficient_label),
+                groups=(ranked_label, insufficient_label),
                 x_title=f"{t('col.median_wd')} ({t('wd')})",
                 missing_text=insufficient_label,
             ),

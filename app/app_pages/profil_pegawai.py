@@ -40,7 +40,7 @@ history = data.officer_history(snap, nip, viewer)
 
 st.header(person["name"] or nip)
 current = postings.row(0, named=True) if postings.height else None
-facts = [f"NIP **{nip}**"]
+facts = [f"{t('col.nip')} **{nip}**"]
 if current:
     facts += [
         f"{current['unit_name']} ({current['unit_code']})",
@@ -190,9 +190,9 @@ st.dataframe(
         "unit_code": st.column_config.TextColumn(t("col.unit")),
         "received": st.column_config.NumberColumn(t("col.received")),
         "resolved": st.column_config.NumberColumn(t("col.resolved")),
-        "response_due": st.column_config.NumberColumn(t("col.resolution_due") + " (resp.)"),
+        "response_due": st.column_config.NumberColumn(t("col.response_due_long")),
         "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
-        "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
+        "resolution_due": st.column_config.NumberColumn(t("col.resolution_due_long")),
         "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"), format=ui.PCT),
         "interval": st.column_config.TextColumn(t("col.interval")),
         "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
@@ -264,7 +264,7 @@ st.dataframe(
         "resolution_met": st.column_config.CheckboxColumn(t("col.case_met")),
         "roles": st.column_config.TextColumn(t("col.roles"), width="medium"),
         "title": st.column_config.TextColumn(t("col.title"), width="large"),
-        "flags": st.column_config.TextColumn(""),
+        "flags": st.column_config.TextColumn(t("col.flags")),
         "district": st.column_config.TextColumn(t("col.district")),
     },
 )
