@@ -5,6 +5,7 @@ wd(a, b), the working days d with date(a) < d <= date(b), is then
 """
 
 import datetime as dt
+import functools
 
 import dagster as dg
 import holidays
@@ -21,6 +22,7 @@ def calendar_key(kind: str, workweek: int) -> str:
     return f"{kind}-{workweek}d"
 
 
+@functools.cache
 def national_holidays(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> dict:
     """National holidays and cuti bersama (holidays, country ID), named in Bahasa Indonesia."""
     return dict(

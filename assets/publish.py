@@ -1,6 +1,7 @@
 """Publication: the serving snapshot the app and other tools read, swapped in atomically."""
 
 import datetime as dt
+import json
 import os
 import shutil
 from importlib.metadata import version
@@ -22,6 +23,7 @@ SNAPSHOT_TABLES = {
     "case_members": "case_members",
     "segments": "segments",
     "clocks": "clocks",
+    "holder_facts": "holder_facts",
     "calendar_days": "calendar_days",
 }
 
@@ -53,6 +55,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
         "run_id": context.run.run_id,
         "policy_version": policy.version,
         "policy_hash": policy.hash,
+        "policy_json": json.dumps(policy.raw, sort_keys=True),
         "code_version": version("rapor"),
     }
     with rapor.warehouse() as con:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -79,8 +78,8 @@ def cmd_app(args) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(app),
                "--server.port", str(args.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]  # fmt: skip
-    print(f"rapor: serving {home.snapshot_path} on http://localhost:{args.port}")
-    return subprocess.call(command, env=env)
+    print(f"rapor: serving {home.snapshot_path} on http://localhost:{args.port}", flush=True)
+    os.execve(sys.executable, command, env)  # streamlit takes over this process
 
 
 def cmd_calendar(args) -> int:

@@ -56,3 +56,24 @@ def build(
     months = {**params, "month_from": first, "month_to": last}
     run_stage(con, "officer_month", months, timings)
     run_stage(con, "unit_month", months, timings)
+
+
+def load_home_inputs(home, con) -> None:
+    """Read a home's reference data, calendars and sources into the raw_* tables (what the
+    reference_data, calendar_days and source_rows assets do, in one go)."""
+    from assets.calendar import build_calendars
+    from assets.common import replace_table
+    from assets.ingest import read_sources
+    from assets.reference import read_reference
+
+    for table, frame in read_reference(home).items():
+        replace_table(con, f"raw_{table}", frame)
+    run_stage(con, "reference", {})
+    units = con.sql("SELECT kind, workweek FROM ref_units").pl()
+    overrides = con.sql(
+        "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
+    ).pl()
+    replace_table(con, "calendar_days", build_calendars(units, overrides))
+    frames, _ = read_sources(home)
+    for table, frame in frames.items():
+        replace_table(con, f"raw_{table}", frame)
