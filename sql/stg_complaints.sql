@@ -1,24 +1,41 @@
 -- Complaints from every source, typed and checked; the first reason a row fails is kept.
 -- Timestamps become local time of the tenant ($tz). reporter_id arrives already hashed.
 CREATE OR REPLACE TABLE checked_complaints AS
-WITH typed AS (
+WITH repeated AS (
+    -- exact duplicate rows (every column equal, NULLs too): only groups of 2+ come back
+    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
+    FROM (
+        SELECT source, file, list(row_number) AS rows
+        FROM raw_complaints
+        GROUP BY source, file, source_id, channel, received_at, category, complaint_class,
+            title, description, district, village, lat, lon, reporter_id, is_anonymous,
+            is_confidential, due_at
+        HAVING count(*) > 1
+    )
+), reused_ids AS (
+    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS first_id_row
+    FROM (
+        SELECT source, file, list(row_number) AS rows
+        FROM raw_complaints
+        GROUP BY source, file, trim(source_id)
+        HAVING count(*) > 1
+    )
+), typed AS (
     SELECT
         r.*,
-        trim(source_id) AS source_id_t,
-        lower(trim(channel)) AS channel_t,
-        parse_local_ts(received_at, $tz) AS received_at_t,
-        lower(trim(category)) AS category_t,
-        coalesce(lower(trim(complaint_class)), 'pengaduan') AS class_t,
-        try_cast(trim(lat) AS DOUBLE) AS lat_t,
-        try_cast(trim(lon) AS DOUBLE) AS lon_t,
-        parse_local_ts(due_at, $tz) AS due_at_t,
-        min(row_number) OVER (
-            PARTITION BY source, file, source_id, channel, received_at, category,
-                complaint_class, title, description, district, village, lat, lon,
-                reporter_id, is_anonymous, is_confidential, due_at
-        ) AS same_as_row,
-        min(row_number) OVER (PARTITION BY source, trim(source_id)) AS first_id_row
+        trim(r.source_id) AS source_id_t,
+        lower(trim(r.channel)) AS channel_t,
+        parse_local_ts(r.received_at, $tz) AS received_at_t,
+        lower(trim(r.category)) AS category_t,
+        coalesce(lower(trim(r.complaint_class)), 'pengaduan') AS class_t,
+        try_cast(trim(r.lat) AS DOUBLE) AS lat_t,
+        try_cast(trim(r.lon) AS DOUBLE) AS lon_t,
+        parse_local_ts(r.due_at, $tz) AS due_at_t,
+        coalesce(d.same_as_row, r.row_number) AS same_as_row,
+        coalesce(i.first_id_row, r.row_number) AS first_id_row
     FROM raw_complaints AS r
+    LEFT JOIN repeated AS d USING (source, file, row_number)
+    LEFT JOIN reused_ids AS i USING (source, file, row_number)
 )
 SELECT
     *,

@@ -1,6 +1,22 @@
 -- Lifecycle events, typed and checked against their complaint and the reference data.
 CREATE OR REPLACE TABLE checked_events AS
-WITH typed AS (
+WITH repeated AS (
+    -- exact duplicate rows: grouping compares every column exactly (NULLs equal); only the
+    -- few groups with more than one row are unnested back to their row numbers
+    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
+    FROM (
+        SELECT source, file, list(row_number) AS rows
+        FROM raw_events
+        GROUP BY source, file, source_id, event_at, event_type, unit_code, officer_nip, note
+        HAVING count(*) > 1
+    )
+), nips AS (
+    -- each distinct NIP is checked once, not once per event
+    SELECT nip_t, nip_problem(nip_t) AS problem,
+           nip_t IN (SELECT nip FROM ref_officers) AS known
+    FROM (SELECT DISTINCT trim(officer_nip) AS nip_t FROM raw_events)
+    WHERE nip_t IS NOT NULL
+), typed AS (
     SELECT
         r.*,
         trim(r.source_id) AS source_id_t,
@@ -8,11 +24,9 @@ WITH typed AS (
         lower(trim(r.event_type)) AS event_type_t,
         upper(trim(r.unit_code)) AS unit_code_t,
         trim(r.officer_nip) AS nip_t,
-        min(r.row_number) OVER (
-            PARTITION BY r.source, r.file, r.source_id, r.event_at, r.event_type, r.unit_code,
-                r.officer_nip, r.note
-        ) AS same_as_row
+        coalesce(d.same_as_row, r.row_number) AS same_as_row
     FROM raw_events AS r
+    LEFT JOIN repeated AS d USING (source, file, row_number)
 )
 SELECT
     t.*,
@@ -40,11 +54,11 @@ SELECT
         CASE WHEN t.unit_code_t IS NOT NULL
                   AND t.unit_code_t NOT IN (SELECT unit_code FROM ref_units)
             THEN 'unknown unit: ' || t.unit_code_t END,
-        CASE WHEN t.nip_t IS NOT NULL THEN 'invalid NIP: ' || nip_problem(t.nip_t) END,
-        CASE WHEN t.nip_t IS NOT NULL AND t.nip_t NOT IN (SELECT nip FROM ref_officers)
-            THEN 'unknown officer: ' || t.nip_t END
+        'invalid NIP: ' || n.problem,
+        CASE WHEN NOT n.known THEN 'unknown officer: ' || t.nip_t END
     ) AS reason
 FROM typed AS t
+LEFT JOIN nips AS n ON n.nip_t = t.nip_t
 LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_id_t
 LEFT JOIN (SELECT DISTINCT source, source_id_t FROM checked_complaints WHERE reason IS NOT NULL)
     AS q ON q.source = t.source AND q.source_id_t = t.source_id_t;

@@ -1,15 +1,22 @@
 -- Citizen ratings, typed and checked against their complaint.
 CREATE OR REPLACE TABLE checked_ratings AS
-WITH typed AS (
+WITH repeated AS (
+    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
+    FROM (
+        SELECT source, file, list(row_number) AS rows
+        FROM raw_ratings
+        GROUP BY source, file, source_id, rated_at, score, resolved, comment
+        HAVING count(*) > 1
+    )
+), typed AS (
     SELECT
         r.*,
         trim(r.source_id) AS source_id_t,
         parse_local_ts(r.rated_at, $tz) AS rated_at_t,
         try_cast(trim(r.score) AS INTEGER) AS score_t,
-        min(r.row_number) OVER (
-            PARTITION BY r.source, r.file, r.source_id, r.rated_at, r.score, r.resolved, r.comment
-        ) AS same_as_row
+        coalesce(d.same_as_row, r.row_number) AS same_as_row
     FROM raw_ratings AS r
+    LEFT JOIN repeated AS d USING (source, file, row_number)
 )
 SELECT
     t.*,
