@@ -27,6 +27,8 @@ SNAPSHOT_TABLES = {
     "calendar_days": "calendar_days",
 }
 
+KEYED_BY_CASE = {"case_events", "segments", "clocks", "holder_facts"}
+
 
 @dg.asset(
     group_name="publish",
@@ -62,7 +64,13 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
         con.execute("ATTACH $path AS snap", {"path": str(tmp)})
         try:
             for source, target in SNAPSHOT_TABLES.items():
-                con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")
+                if source in KEYED_BY_CASE:  # readers find cases by case_id
+                    con.execute(
+                        f"CREATE TABLE snap.{target} AS SELECT c.case_id, t.* FROM {source} AS t "
+                        "LEFT JOIN cases AS c USING (case_key)"
+                    )
+                else:
+                    con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")
             con.execute(
                 "CREATE TABLE snap.snapshot_info AS SELECT "
                 + ", ".join(f"${k} AS {k}" for k in info),

@@ -17,6 +17,9 @@ def connect(path: Path | str, read_only: bool = False, memory_limit: str | None 
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")
+    # row order in tables carries no meaning here (queries sort); dropping it lets DuckDB
+    # write in parallel
+    con.execute("SET preserve_insertion_order = false")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")  # a setting, not a value
     if not read_only:

@@ -3,17 +3,10 @@
 -- the primary member's archived / rejected events count.
 CREATE OR REPLACE TABLE case_events AS
 SELECT
-    m.case_id,
+    m.case_key,
     row_number() OVER (
-        PARTITION BY m.case_id
-        ORDER BY e.event_at,
-            CASE e.event_type
-                WHEN 'verified' THEN 1 WHEN 'forwarded' THEN 2 WHEN 'reassigned' THEN 3
-                WHEN 'clarification_requested' THEN 4 WHEN 'clarified' THEN 5
-                WHEN 'responded' THEN 6 WHEN 'postponed' THEN 7 WHEN 'resolved' THEN 8
-                WHEN 'reopened' THEN 9 WHEN 'archived' THEN 10 ELSE 11
-            END,
-            e.source, e.row_number
+        PARTITION BY m.case_key
+        ORDER BY e.event_at, e.type_order, e.complaint_key, e.row_number
     ) AS seq,
     e.event_at,
     e.event_type,
@@ -25,5 +18,5 @@ SELECT
     e.file,
     e.row_number
 FROM stg_events AS e
-JOIN case_members AS m USING (source, source_id)
+JOIN case_members AS m USING (complaint_key)
 WHERE m.is_primary OR e.event_type NOT IN ('archived', 'rejected');

@@ -4,17 +4,16 @@
 CREATE OR REPLACE TABLE case_heads AS
 WITH members AS (
     SELECT
-        case_id,
+        case_key,
+        any_value(case_id) AS case_id,
         min(received_at) AS received_at,
-        list(DISTINCT channel ORDER BY channel) AS channels,
-        count(*) AS member_count,
-        any_value(source) FILTER (WHERE is_primary) AS source,
-        any_value(source_id) FILTER (WHERE is_primary) AS source_id
+        list_sort(list_distinct(list(channel))) AS channels,
+        count(*) AS member_count
     FROM case_members
-    GROUP BY case_id
+    GROUP BY case_key
 ), lifecycle AS (
     SELECT
-        case_id,
+        case_key,
         min(event_at) FILTER (WHERE event_type = 'forwarded') AS forwarded_at,
         min(event_at) FILTER (WHERE event_type = 'responded') AS first_response_at,
         max(seq) FILTER (WHERE event_type = 'resolved') AS last_resolved_seq,
@@ -27,18 +26,19 @@ WITH members AS (
         count(*) FILTER (WHERE event_type IN ('forwarded', 'reassigned')) AS transfers,
         max(event_at) AS last_event_at
     FROM case_events
-    GROUP BY case_id
+    GROUP BY case_key
 ), last_holder AS (
-    SELECT case_id, arg_max(unit_code, segment_no) AS unit_code,
+    SELECT case_key, arg_max(unit_code, segment_no) AS unit_code,
            arg_max(officer_nip, segment_no) AS officer_nip,
            arg_max(calendar_key, segment_no) AS calendar_key
     FROM segments
-    GROUP BY case_id
+    GROUP BY case_key
 )
 SELECT
+    m.case_key,
     m.case_id,
-    m.source,
-    m.source_id,
+    c.source,
+    c.source_id,
     m.channels,
     m.member_count,
     m.received_at,
@@ -69,6 +69,6 @@ SELECT
     h.officer_nip,
     h.calendar_key
 FROM members AS m
-JOIN stg_complaints AS c ON c.source = m.source AND c.source_id = m.source_id
-LEFT JOIN lifecycle AS l USING (case_id)
-LEFT JOIN last_holder AS h USING (case_id);
+JOIN stg_complaints AS c ON c.complaint_key = m.case_key
+LEFT JOIN lifecycle AS l USING (case_key)
+LEFT JOIN last_holder AS h USING (case_key);

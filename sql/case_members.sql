@@ -1,64 +1,63 @@
 -- Which staged complaints are the same citizen problem (one case), and which is primary.
 -- Same reporter, same category and same place (kelurahan, else kecamatan) with receipts no
 -- more than $merge_window_days apart chain into one case. No reporter: never merged.
--- The primary member is the one with the most lifecycle events (the one that was handled).
+-- The primary member is the one with the most lifecycle events (the one that was handled),
+-- then the earliest; its complaint_key is the case_key.
 CREATE OR REPLACE TABLE case_members AS
-WITH keyed AS (
+WITH event_counts AS (
+    SELECT complaint_key, count(*) AS events FROM stg_events GROUP BY complaint_key
+), keyed AS (
     SELECT
-        c.source,
-        c.source_id,
-        c.channel,
-        c.received_at,
-        c.reporter_hash,
-        c.category,
-        lower(coalesce(c.village, c.district, '')) AS place,
+        c.complaint_key, c.source, c.source_id, c.channel, c.received_at, c.reporter_hash,
+        c.category, lower(coalesce(c.village, c.district, '')) AS place,
         coalesce(n.events, 0) AS events
     FROM stg_complaints AS c
-    LEFT JOIN (
-        SELECT source, source_id, count(*) AS events FROM stg_events GROUP BY ALL
-    ) AS n USING (source, source_id)
-), flagged AS (
+    LEFT JOIN event_counts AS n USING (complaint_key)
+), gaps AS (
     SELECT
         *,
-        CASE
-            WHEN reporter_hash IS NULL THEN 1
-            WHEN lag(received_at) OVER w IS NULL THEN 1
-            WHEN received_at - lag(received_at) OVER w
-                 > to_days(CAST($merge_window_days AS INTEGER)) THEN 1
-            ELSE 0
+        CASE WHEN received_at - lag(received_at) OVER w
+                  <= to_days(CAST($merge_window_days AS INTEGER)) THEN 0 ELSE 1
         END AS starts_group
     FROM keyed
+    WHERE reporter_hash IS NOT NULL
     WINDOW w AS (PARTITION BY reporter_hash, category, place
-                 ORDER BY received_at, source, source_id)
-), grouped AS (
+                 ORDER BY received_at, complaint_key)
+), chained AS (
     SELECT
         *,
         sum(starts_group) OVER (
-            PARTITION BY reporter_hash, category, place
-            ORDER BY received_at, source, source_id
+            PARTITION BY reporter_hash, category, place ORDER BY received_at, complaint_key
             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
         ) AS group_no
-    FROM flagged
-), ranked AS (
+    FROM gaps
+), groups AS (
     SELECT
-        *,
-        row_number() OVER g AS member_rank,
-        count(*) OVER (PARTITION BY reporter_hash, category, place, group_no) AS member_count
-    FROM grouped
-    WINDOW g AS (PARTITION BY reporter_hash, category, place, group_no
-                 ORDER BY events DESC, received_at, source, source_id)
+        reporter_hash, category, place, group_no,
+        arg_min(complaint_key, (-events, received_at, complaint_key)) AS case_key,
+        count(*) AS member_count
+    FROM chained
+    GROUP BY ALL
+), members AS (
+    SELECT k.complaint_key, g.case_key, g.member_count
+    FROM chained AS k
+    JOIN groups AS g USING (reporter_hash, category, place, group_no)
+    UNION ALL
+    SELECT complaint_key, complaint_key, 1 FROM keyed WHERE reporter_hash IS NULL
 )
 SELECT
-    first_value(source || ':' || source_id) OVER (
-        PARTITION BY reporter_hash, category, place, group_no ORDER BY member_rank
-    ) AS case_id,
-    source,
-    source_id,
-    channel,
-    received_at,
-    member_rank = 1 AS is_primary,
-    member_count,
-    CASE WHEN member_count > 1
+    m.case_key,
+    p.source || ':' || p.source_id AS case_id,
+    k.complaint_key,
+    k.source,
+    k.source_id,
+    k.channel,
+    k.received_at,
+    k.complaint_key = m.case_key AS is_primary,
+    m.member_count,
+    CASE WHEN m.member_count > 1
         THEN 'same reporter, category and place within ' || $merge_window_days || ' days'
     END AS match_evidence
-FROM ranked;
+FROM members AS m
+JOIN keyed AS k USING (complaint_key)
+JOIN keyed AS p ON p.complaint_key = m.case_key;

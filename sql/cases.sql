@@ -11,23 +11,24 @@ WITH resolution AS (
     FROM clocks
     WHERE clock = 'resolution'
 ), credit AS (
-    SELECT r.case_id, s.unit_code, s.officer_nip
+    SELECT r.case_key, s.unit_code, s.officer_nip
     FROM resolution AS r
     JOIN segments AS s
-        ON s.case_id = r.case_id AND s.start_at <= r.credit_at
+        ON s.case_key = r.case_key AND s.start_at <= r.credit_at
         AND (s.next_start_at IS NULL OR r.credit_at < s.next_start_at)
 ), ratings AS (
     SELECT
-        m.case_id,
+        m.case_key,
         arg_max(r.score, r.rated_at) AS rating_score,
         arg_max(r.resolved, r.rated_at) AS rating_says_resolved,
         max(r.rated_at) AS rated_at,
         count(*) AS ratings_n
     FROM stg_ratings AS r
-    JOIN case_members AS m USING (source, source_id)
-    GROUP BY m.case_id
+    JOIN case_members AS m USING (complaint_key)
+    GROUP BY m.case_key
 )
 SELECT
+    h.case_key,
     h.case_id,
     $tenant AS tenant,
     h.source,
@@ -67,7 +68,7 @@ SELECT
     h.is_confidential,
     h.is_anonymous
 FROM case_heads AS h
-LEFT JOIN resolution AS r USING (case_id)
-LEFT JOIN credit AS c USING (case_id)
-LEFT JOIN clocks AS f ON f.case_id = h.case_id AND f.clock = 'forwarding'
-LEFT JOIN ratings AS g ON g.case_id = h.case_id;
+LEFT JOIN resolution AS r USING (case_key)
+LEFT JOIN credit AS c USING (case_key)
+LEFT JOIN clocks AS f ON f.case_key = h.case_key AND f.clock = 'forwarding'
+LEFT JOIN ratings AS g ON g.case_key = h.case_key;

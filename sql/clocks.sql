@@ -8,24 +8,24 @@
 -- An open clock is measured up to $as_of_date; an open pause runs up to it too.
 CREATE OR REPLACE TABLE clocks AS
 WITH first_admin_act AS (
-    SELECT case_id, min(event_at) AS acted_at
+    SELECT case_key, min(event_at) AS acted_at
     FROM case_events
     WHERE event_type IN ('forwarded', 'archived', 'rejected')
-    GROUP BY case_id
+    GROUP BY case_key
 ), clock_list AS (
-    SELECT h.case_id, 0 AS segment_no, 'forwarding' AS clock, h.received_at AS start_at,
+    SELECT h.case_key, 0 AS segment_no, 'forwarding' AS clock, h.received_at AS start_at,
            a.acted_at AS end_at, 'tenant-5d' AS calendar_key,
            CAST($forwarding_wd AS INTEGER) AS allowed_wd, false AS pausable,
            CAST(NULL AS DATE) AS fixed_due_date
     FROM case_heads AS h
-    LEFT JOIN first_admin_act AS a USING (case_id)
+    LEFT JOIN first_admin_act AS a USING (case_key)
     UNION ALL
-    SELECT case_id, segment_no, 'response', start_at, response_end_at, calendar_key,
+    SELECT case_key, segment_no, 'response', start_at, response_end_at, calendar_key,
            CAST($response_wd AS INTEGER), true, NULL
     FROM segments
     WHERE kind = 'holder'
     UNION ALL
-    SELECT case_id, 0, 'resolution', received_at, resolved_at,
+    SELECT case_key, 0, 'resolution', received_at, resolved_at,
            coalesce(calendar_key, 'tenant-5d'),
            CAST(CASE
                WHEN list_contains($field_inspection_categories, category)
@@ -57,14 +57,14 @@ WITH first_admin_act AS (
         ON f.calendar_key = k.calendar_key AND f.day = k.fixed_due_date
 ), pause_parts AS (
     SELECT
-        b.case_id, b.clock, b.segment_no, b.start_idx, b.allowed_wd, b.eval_idx,
+        b.case_key, b.clock, b.segment_no, b.start_idx, b.allowed_wd, b.eval_idx,
         p.pause_no,
         p.resumed_at IS NULL AS still_paused,
         pi.wd_index AS pause_idx,
         ri.wd_index AS resume_idx
     FROM base AS b
     JOIN case_pauses AS p
-        ON p.case_id = b.case_id AND b.pausable
+        ON p.case_key = b.case_key AND b.pausable
         AND p.paused_at >= b.start_at AND (b.end_at IS NULL OR p.paused_at < b.end_at)
     JOIN calendar_days AS pi
         ON pi.calendar_key = b.calendar_key AND pi.day = CAST(p.paused_at AS DATE)
@@ -76,13 +76,13 @@ WITH first_admin_act AS (
         *,
         resume_idx - pause_idx AS pause_len,
         coalesce(sum(resume_idx - pause_idx) OVER (
-            PARTITION BY case_id, clock, segment_no ORDER BY pause_no
+            PARTITION BY case_key, clock, segment_no ORDER BY pause_no
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
         ), 0) AS prior_len
     FROM pause_parts
 ), pause_totals AS (
     SELECT
-        case_id, clock, segment_no,
+        case_key, clock, segment_no,
         -- a pause requested after the (already shifted) deadline cannot move it
         coalesce(sum(pause_len) FILTER (
             WHERE pause_idx <= start_idx + allowed_wd + prior_len), 0) AS deadline_shift,
@@ -100,10 +100,10 @@ WITH first_admin_act AS (
                       b.start_idx + b.allowed_wd + coalesce(t.deadline_shift, 0)) AS INTEGER)
             AS due_idx
     FROM base AS b
-    LEFT JOIN pause_totals AS t USING (case_id, clock, segment_no)
+    LEFT JOIN pause_totals AS t USING (case_key, clock, segment_no)
 )
 SELECT
-    m.case_id,
+    m.case_key,
     m.clock,
     m.segment_no,
     m.calendar_key,

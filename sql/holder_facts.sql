@@ -9,22 +9,32 @@
 --   rating             a citizen rating (month given), credited to the holder then
 --   backlog            a case open and held at the end of the month; overdue or not
 CREATE OR REPLACE TABLE holder_facts AS
-WITH holder_at AS (
-    -- helper: the instants at which we need to know who held a case
-    SELECT case_id, 'resolved' AS fact, resolved_at AS at_time, CAST(NULL AS INTEGER) AS score,
-           CAST(NULL AS BOOLEAN) AS says_resolved
+WITH closings AS (
+    SELECT
+        case_key, seq, event_at, event_type,
+        lead(event_type) OVER (PARTITION BY case_key ORDER BY seq) AS next_type,
+        lead(event_at) OVER (PARTITION BY case_key ORDER BY seq) AS next_at
+    FROM case_events
+    WHERE event_type IN ('resolved', 'reopened', 'archived', 'rejected')
+), moments AS (
+    -- the instants at which we need to know who held a case
+    SELECT case_key, 'resolved' AS fact, resolved_at AS at_time, CAST(NULL AS INTEGER) AS score,
+           CAST(NULL AS BOOLEAN) AS flag
     FROM cases WHERE resolved_at IS NOT NULL
     UNION ALL
-    SELECT case_id, 'resolution_event', event_at, NULL, NULL
-    FROM case_events WHERE event_type = 'resolved'
+    SELECT case_key, 'resolution_event', event_at, NULL,
+           coalesce(next_type = 'reopened'
+                    AND next_at <= event_at + to_days(CAST($reopen_window_days AS INTEGER)),
+                    false)
+    FROM closings WHERE event_type = 'resolved'
     UNION ALL
-    SELECT m.case_id, 'rating', r.rated_at, r.score, r.resolved
-    FROM stg_ratings AS r JOIN case_members AS m USING (source, source_id)
+    SELECT m.case_key, 'rating', r.rated_at, r.score, r.resolved
+    FROM stg_ratings AS r JOIN case_members AS m USING (complaint_key)
 ), located AS (
-    SELECT a.case_id, a.fact, a.at_time, a.score, a.says_resolved, s.unit_code, s.officer_nip
-    FROM holder_at AS a
+    SELECT a.*, s.unit_code, s.officer_nip
+    FROM moments AS a
     LEFT JOIN segments AS s
-        ON s.case_id = a.case_id AND s.start_at <= a.at_time
+        ON s.case_key = a.case_key AND s.start_at <= a.at_time
         AND (s.next_start_at IS NULL OR a.at_time < s.next_start_at)
 ), month_ends AS (
     SELECT
@@ -35,71 +45,56 @@ WITH holder_at AS (
         date_trunc('month', CAST($as_of_date AS TIMESTAMP)),
         INTERVAL 1 MONTH
     ) AS g(m)
-), state_changes AS (
-    SELECT case_id, seq, event_at, event_type
-    FROM case_events
-    WHERE event_type IN ('resolved', 'reopened', 'archived', 'rejected')
-    UNION ALL
-    SELECT case_id, 0, received_at, 'received' FROM cases
 ), open_spans AS (
-    SELECT *
-    FROM (
-        SELECT
-            case_id, event_at AS from_at, event_type,
-            lead(event_at) OVER (PARTITION BY case_id ORDER BY seq) AS to_at
-        FROM state_changes
-    )
-    WHERE event_type IN ('received', 'reopened')
+    -- open from receipt to the first closing, and from each reopening to the next one
+    SELECT c.case_key, c.received_at AS from_at, f.event_at AS to_at
+    FROM cases AS c
+    LEFT JOIN (SELECT case_key, min(event_at) AS event_at FROM closings GROUP BY case_key)
+        AS f USING (case_key)
+    UNION ALL
+    SELECT case_key, event_at, next_at FROM closings WHERE event_type = 'reopened'
 ), backlog AS (
-    SELECT e.month, o.case_id, s.unit_code, s.officer_nip, c.category,
+    SELECT e.month, o.case_key, s.unit_code, s.officer_nip, c.category,
            c.resolution_due_date < CAST(e.at_time AS DATE) AS overdue
     FROM month_ends AS e
-    JOIN open_spans AS o ON o.from_at < e.at_time AND (o.to_at IS NULL OR o.to_at >= e.at_time)
-    JOIN cases AS c ON c.case_id = o.case_id
+    JOIN open_spans AS o
+        ON o.from_at < e.at_time AND (o.to_at IS NULL OR o.to_at >= e.at_time)
+    JOIN cases AS c ON c.case_key = o.case_key
     LEFT JOIN segments AS s
-        ON s.case_id = o.case_id AND s.start_at < e.at_time
+        ON s.case_key = o.case_key AND s.start_at < e.at_time
         AND (s.next_start_at IS NULL OR s.next_start_at >= e.at_time)
 )
 SELECT strftime(start_at, '%Y-%m') AS month, unit_code, officer_nip, 'received' AS fact,
-       case_id, CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BOOLEAN) AS met,
+       case_key, CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BOOLEAN) AS met,
        CAST(NULL AS INTEGER) AS wd, CAST(NULL AS INTEGER) AS score, CAST(NULL AS BOOLEAN) AS flag
 FROM segments WHERE kind = 'holder'
 UNION ALL
-SELECT k.due_month, s.unit_code, s.officer_nip, 'response', k.case_id, NULL, k.met,
+SELECT k.due_month, s.unit_code, s.officer_nip, 'response', k.case_key, NULL, k.met,
        k.elapsed_wd, NULL, NULL
 FROM clocks AS k
-JOIN segments AS s USING (case_id, segment_no)
-WHERE k.clock = 'response' AND k.judged AND s.kind = 'holder'
+JOIN segments AS s USING (case_key, segment_no)
+WHERE k.clock = 'response' AND k.judged
 UNION ALL
-SELECT k.due_month, s.unit_code, s.officer_nip, 'forwarding', k.case_id, NULL, k.met,
+SELECT k.due_month, s.unit_code, s.officer_nip, 'forwarding', k.case_key, NULL, k.met,
        k.elapsed_wd, NULL, NULL
 FROM clocks AS k
-JOIN segments AS s ON s.case_id = k.case_id AND s.segment_no = 0
+JOIN segments AS s ON s.case_key = k.case_key AND s.segment_no = 0
 WHERE k.clock = 'forwarding' AND k.judged
 UNION ALL
-SELECT resolution_judged_month, credited_unit_code, credited_officer_nip, 'resolution', case_id,
-       category, resolution_met, resolution_wd, NULL, NULL
+SELECT resolution_judged_month, credited_unit_code, credited_officer_nip, 'resolution',
+       case_key, category, resolution_met, resolution_wd, NULL, NULL
 FROM cases WHERE resolution_judged_month IS NOT NULL
 UNION ALL
-SELECT strftime(l.at_time, '%Y-%m'), l.unit_code, l.officer_nip, 'resolved', l.case_id, c.category,
-       NULL, c.resolution_wd, NULL,
+SELECT strftime(l.at_time, '%Y-%m'), l.unit_code, l.officer_nip, 'resolved', l.case_key,
+       c.category, NULL, c.resolution_wd, NULL,
        c.rated_at IS NOT NULL
            AND c.rated_at <= c.resolved_at + to_days(CAST($rating_window_days AS INTEGER))
-FROM located AS l JOIN cases AS c USING (case_id)
+FROM located AS l JOIN cases AS c USING (case_key)
 WHERE l.fact = 'resolved'
 UNION ALL
-SELECT strftime(l.at_time, '%Y-%m'), l.unit_code, l.officer_nip, 'resolution_event', l.case_id, NULL,
-       NULL, NULL, NULL,
-       EXISTS (
-           SELECT 1 FROM case_events AS r
-           WHERE r.case_id = l.case_id AND r.event_type = 'reopened' AND r.event_at >= l.at_time
-             AND r.event_at <= l.at_time + to_days(CAST($reopen_window_days AS INTEGER))
-       )
-FROM located AS l WHERE l.fact = 'resolution_event'
+SELECT strftime(at_time, '%Y-%m'), unit_code, officer_nip, fact, case_key, NULL, NULL, NULL,
+       score, flag
+FROM located WHERE fact IN ('resolution_event', 'rating')
 UNION ALL
-SELECT strftime(at_time, '%Y-%m'), unit_code, officer_nip, 'rating', case_id, NULL, NULL, NULL,
-       score, says_resolved
-FROM located WHERE fact = 'rating'
-UNION ALL
-SELECT month, unit_code, officer_nip, 'backlog', case_id, category, NULL, NULL, NULL, overdue
+SELECT month, unit_code, officer_nip, 'backlog', case_key, category, NULL, NULL, NULL, overdue
 FROM backlog;

@@ -6,28 +6,29 @@ CREATE OR REPLACE MACRO month_measures(month_from, month_to, grain, as_of_date,
                                        w_resolution, w_response, w_satisfaction,
                                        min_judged, max_interval_width, rating_above,
                                        rating_below) AS TABLE
-WITH months AS (
+WITH monthly_ratings AS (
+    SELECT month, sum(score) AS score_sum, count(*) AS n
+    FROM holder_facts WHERE fact = 'rating' GROUP BY month
+), monthly_categories AS (
+    SELECT month, category, count(*) AS due, count(*) FILTER (WHERE met) AS met
+    FROM holder_facts WHERE fact = 'resolution' GROUP BY month, category
+), months AS (
     SELECT DISTINCT month FROM holder_facts WHERE month BETWEEN month_from AND month_to
+), window_months AS (
+    -- each month with the 12 months ending with it
+    SELECT m.month, strftime(CAST(m.month || '-01' AS DATE) - to_months(k), '%Y-%m') AS back
+    FROM months AS m, range(12) AS r(k)
 ), tenant_rating_mean AS (
     -- mu: the tenant's mean rating over the trailing 12 months (this one included)
-    SELECT m.month, avg(f.score) AS mu
-    FROM months AS m
-    JOIN holder_facts AS f
-        ON f.fact = 'rating'
-        AND f.month BETWEEN strftime(CAST(m.month || '-01' AS DATE) - INTERVAL 11 MONTH, '%Y-%m')
-                        AND m.month
-    GROUP BY m.month
+    SELECT w.month, sum(r.score_sum) / sum(r.n) AS mu
+    FROM window_months AS w JOIN monthly_ratings AS r ON r.month = w.back
+    GROUP BY w.month
 ), category_rate AS (
-    -- the tenant's trailing-12-month resolution rate per category (case-mix expectation)
+    -- the tenant's trailing-12-month resolution rate per category (case-mix expectation),
     -- as an exact decimal, so sums over it do not depend on the order threads add them
-    SELECT m.month, f.category,
-           CAST(count(*) FILTER (WHERE f.met) / count(*) AS DECIMAL(38, 18)) AS rate
-    FROM months AS m
-    JOIN holder_facts AS f
-        ON f.fact = 'resolution'
-        AND f.month BETWEEN strftime(CAST(m.month || '-01' AS DATE) - INTERVAL 11 MONTH, '%Y-%m')
-                        AND m.month
-    GROUP BY ALL
+    SELECT w.month, c.category, CAST(sum(c.met) / sum(c.due) AS DECIMAL(38, 18)) AS rate
+    FROM window_months AS w JOIN monthly_categories AS c ON c.month = w.back
+    GROUP BY w.month, c.category
 ), facts AS (
     SELECT
         f.*,
@@ -61,8 +62,7 @@ WITH months AS (
         count(*) FILTER (WHERE fact = 'resolution_event') AS resolution_events,
         count(*) FILTER (WHERE fact = 'resolution_event' AND flag) AS reopened_in_window,
         CAST(avg(category_rate) FILTER (WHERE fact = 'resolution') AS DOUBLE)
-            AS expected_resolution_rate,
-        list(DISTINCT case_id ORDER BY case_id) AS case_ids
+            AS expected_resolution_rate
     FROM facts
     WHERE holder IS NOT NULL
     GROUP BY month, holder

@@ -1,6 +1,6 @@
 -- Complaints from every source, typed and checked; the first reason a row fails is kept.
 -- Timestamps become local time of the tenant ($tz). reporter_id arrives already hashed.
-CREATE OR REPLACE TABLE checked_complaints AS
+CREATE OR REPLACE TEMP TABLE checked_complaints AS
 WITH repeated AS (
     -- exact duplicate rows (every column equal, NULLs too): only groups of 2+ come back
     SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
@@ -20,9 +20,14 @@ WITH repeated AS (
         GROUP BY source, file, trim(source_id)
         HAVING count(*) > 1
     )
+), source_numbers AS (
+    SELECT source, row_number() OVER (ORDER BY source) AS source_no
+    FROM (SELECT DISTINCT source FROM raw_complaints)
 ), typed AS (
     SELECT
         r.*,
+        -- an integer key for the joins downstream: source number and row in its file
+        (CAST(n.source_no AS BIGINT) << 32) + r.row_number AS complaint_key,
         trim(r.source_id) AS source_id_t,
         lower(trim(r.channel)) AS channel_t,
         parse_local_ts(r.received_at, $tz) AS received_at_t,
@@ -34,6 +39,7 @@ WITH repeated AS (
         coalesce(d.same_as_row, r.row_number) AS same_as_row,
         coalesce(i.first_id_row, r.row_number) AS first_id_row
     FROM raw_complaints AS r
+    JOIN source_numbers AS n USING (source)
     LEFT JOIN repeated AS d USING (source, file, row_number)
     LEFT JOIN reused_ids AS i USING (source, file, row_number)
 )
@@ -73,6 +79,7 @@ FROM typed;
 
 CREATE OR REPLACE TABLE stg_complaints AS
 SELECT
+    complaint_key,
     source,
     source_id_t AS source_id,
     channel_t AS channel,

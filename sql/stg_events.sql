@@ -1,5 +1,5 @@
 -- Lifecycle events, typed and checked against their complaint and the reference data.
-CREATE OR REPLACE TABLE checked_events AS
+CREATE OR REPLACE TEMP TABLE checked_events AS
 WITH repeated AS (
     -- exact duplicate rows: grouping compares every column exactly (NULLs equal); only the
     -- few groups with more than one row are unnested back to their row numbers
@@ -30,6 +30,7 @@ WITH repeated AS (
 )
 SELECT
     t.*,
+    c.complaint_key,
     c.received_at AS complaint_received_at,
     coalesce(
         t.file_problem,
@@ -65,6 +66,14 @@ LEFT JOIN (SELECT DISTINCT source, source_id_t FROM checked_complaints WHERE rea
 
 CREATE OR REPLACE TABLE stg_events AS
 SELECT
+    complaint_key,
+    -- the order of events that share a timestamp
+    CASE event_type_t
+        WHEN 'verified' THEN 1 WHEN 'forwarded' THEN 2 WHEN 'reassigned' THEN 3
+        WHEN 'clarification_requested' THEN 4 WHEN 'clarified' THEN 5
+        WHEN 'responded' THEN 6 WHEN 'postponed' THEN 7 WHEN 'resolved' THEN 8
+        WHEN 'reopened' THEN 9 WHEN 'archived' THEN 10 ELSE 11
+    END AS type_order,
     source,
     source_id_t AS source_id,
     event_at_t AS event_at,

@@ -1,5 +1,5 @@
 -- Citizen ratings, typed and checked against their complaint.
-CREATE OR REPLACE TABLE checked_ratings AS
+CREATE OR REPLACE TEMP TABLE checked_ratings AS
 WITH repeated AS (
     SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
     FROM (
@@ -20,6 +20,7 @@ WITH repeated AS (
 )
 SELECT
     t.*,
+    c.complaint_key,
     coalesce(
         t.file_problem,
         CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate: of row ' || t.same_as_row END,
@@ -40,6 +41,7 @@ LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_
 
 CREATE OR REPLACE TABLE stg_ratings AS
 SELECT
+    complaint_key,
     source,
     source_id_t AS source_id,
     rated_at_t AS rated_at,

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS unit_month (
     ratings_n BIGINT, satisfaction_mean DOUBLE, satisfaction_shrunk DOUBLE,
     rating_response_rate DOUBLE, reopen_rate DOUBLE,
     expected_resolution_rate DOUBLE, observed_expected_ratio DOUBLE,
-    score DOUBLE, rating VARCHAR, provisional BOOLEAN, case_ids VARCHAR[]
+    score DOUBLE, rating VARCHAR, provisional BOOLEAN
 );
 
 BEGIN TRANSACTION;
@@ -36,7 +36,7 @@ SELECT
     m.ratings_n, m.satisfaction_mean, m.satisfaction_shrunk,
     m.rating_response_rate, m.reopen_rate,
     m.expected_resolution_rate, m.observed_expected_ratio,
-    m.score, m.rating, m.provisional, m.case_ids
+    m.score, m.rating, m.provisional
 FROM month_measures(
     $month_from, $month_to, 'unit', $as_of_date, $shrinkage_k, $reopen_window_days,
     $rating_window_days, $w_resolution, $w_response, $w_satisfaction, $min_judged,

@@ -114,8 +114,9 @@ def test_unit_and_officer_months(published):
     budi = read_snapshot(
         home,
         """SELECT month, unit_code, response_rate, resolution_rate, resolution_wd_median,
-                  provisional, case_ids
-           FROM officer_month WHERE officer_nip = $nip""",
+                  provisional, (SELECT list(DISTINCT case_id) FROM holder_facts AS f
+                                WHERE f.officer_nip = o.officer_nip AND f.month = o.month)
+           FROM officer_month AS o WHERE officer_nip = $nip""",
         {"nip": BUDI},
     )
     # as_of 2025-05-31: April + 30-day windows ends 30 May < 31 May, so April is final
