@@ -87,3 +87,17 @@ def unit_month(context: dg.AssetExecutionContext, rapor: RaporHome):
     first, last = _month_range(context)
     with rapor.warehouse() as con:
         yield _unit_month_consistent(con, first, last)
+
+
+@dg.asset(
+    group_name="scorecards",
+    deps=["holder_facts"],
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+)
+def tenant_month(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """One row per month for the whole tenant (leadership's headline numbers): every
+    deadline, resolution, rating and backlog of the month, whoever held the case."""
+    return dg.MaterializeResult(metadata=_replace_months(context, rapor, "tenant_month"))

@@ -10,29 +10,17 @@ import dagster as dg
 
 from assets.common import WAREHOUSE_POOL
 from pipelines.resources import RaporHome
+from pipelines.warehouse import run_sql
 
-# warehouse table -> snapshot table
-SNAPSHOT_TABLES = {
-    "cases": "cases",
-    "officer_month": "officer_month",
-    "unit_month": "unit_month",
-    "quarantine": "quarantine",
-    "ref_units": "units",
-    "ref_officers": "officers",
-    "case_events": "case_events",
-    "case_members": "case_members",
-    "segments": "segments",
-    "clocks": "clocks",
-    "holder_facts": "holder_facts",
-    "calendar_days": "calendar_days",
-}
-
-KEYED_BY_CASE = {"case_events", "segments", "clocks", "holder_facts"}
+SNAPSHOT_TABLES = (
+    "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers", "case_events",
+    "case_members", "segments", "clocks", "holder_facts", "calendar_days", "snapshot_info",
+)  # fmt: skip
 
 
 @dg.asset(
     group_name="publish",
-    deps=["officer_month", "unit_month"],
+    deps=["officer_month", "unit_month", "tenant_month"],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "parquet"},
 )
@@ -63,27 +51,20 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
     with rapor.warehouse() as con:
         con.execute("ATTACH $path AS snap", {"path": str(tmp)})
         try:
-            for source, target in SNAPSHOT_TABLES.items():
-                if source in KEYED_BY_CASE:  # readers find cases by case_id
-                    con.execute(
-                        f"CREATE TABLE snap.{target} AS SELECT c.case_id, t.* FROM {source} AS t "
-                        "LEFT JOIN cases AS c USING (case_key)"
-                    )
-                else:
-                    con.execute(f"CREATE TABLE snap.{target} AS SELECT * FROM {source}")
+            run_sql(con, "snapshot")
             con.execute(
                 "CREATE TABLE snap.snapshot_info AS SELECT "
                 + ", ".join(f"${k} AS {k}" for k in info),
                 info,
             )
-            for target in [*SNAPSHOT_TABLES.values(), "snapshot_info"]:
+            for target in SNAPSHOT_TABLES:
                 con.execute(
                     f"COPY snap.{target} TO $out (FORMAT parquet)",
                     {"out": str(parquet_new / f"{target}.parquet")},
                 )
             sizes = {
                 t: con.execute(f"SELECT count(*) FROM snap.{t}").fetchone()[0]
-                for t in SNAPSHOT_TABLES.values()
+                for t in SNAPSHOT_TABLES
             }
         finally:
             con.execute("DETACH snap")

@@ -135,7 +135,7 @@ def measure(kind: str, staged: Path, memory_limit: str | None) -> dict:
 def child(kind: str, staged: Path, memory_limit: str) -> None:
     import datetime as dt
 
-    from pipelines.engine import run_stage
+    from pipelines.engine import MONTH_STAGES, run_stage
     from pipelines.warehouse import connect
 
     con = connect(":memory:", memory_limit=memory_limit or None)
@@ -158,8 +158,8 @@ def child(kind: str, staged: Path, memory_limit: str) -> None:
         for stage in ("cases", "facts"):
             run_stage(con, stage, params, timings)
         months = {**params, "month_from": "2024-11", "month_to": "2026-10"}
-        run_stage(con, "officer_month", months, timings)
-        run_stage(con, "unit_month", months, timings)
+        for stage in MONTH_STAGES:
+            run_stage(con, stage, months, timings)
         result["stages"] = {k: round(v, 2) for k, v in timings.items()}
         result["rows"] = con.execute("SELECT count(*) FROM unit_month").fetchone()[0]
     elif kind == "handwritten":

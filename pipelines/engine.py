@@ -26,7 +26,9 @@ STAGES: dict[str, list[str]] = {
     "facts": ["holder_facts"],
     "officer_month": ["month_measures", "officer_month"],
     "unit_month": ["month_measures", "unit_month"],
+    "tenant_month": ["month_measures", "tenant_month"],
 }
+MONTH_STAGES = ("officer_month", "unit_month", "tenant_month")
 
 
 def run_stage(con, stage: str, params: dict, timings: dict | None = None) -> None:
@@ -44,7 +46,7 @@ def build(
     load_inputs: Callable[[object], None],
     timings: dict | None = None,
 ) -> None:
-    """Everything from input rows to officer_month and unit_month, for every month up to
+    """Everything from input rows to the month tables, for every month up to
     the data cut-off. `load_inputs(con)` writes the raw_* and calendar tables."""
     load_inputs(con)
     for stage in ("staging", "cases", "facts"):
@@ -54,8 +56,8 @@ def build(
         {"m": params["as_of_date"].strftime("%Y-%m")},
     ).fetchone()
     months = {**params, "month_from": first, "month_to": last}
-    run_stage(con, "officer_month", months, timings)
-    run_stage(con, "unit_month", months, timings)
+    for stage in MONTH_STAGES:
+        run_stage(con, stage, months, timings)
 
 
 def load_home_inputs(home, con) -> None:

@@ -19,7 +19,7 @@ from pipelines.warehouse import connect
 
 UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", "cases",
             "holder_facts"]  # fmt: skip
-MONTHLY = ["officer_month", "unit_month", "serving_snapshot"]
+MONTHLY = ["officer_month", "unit_month", "tenant_month", "serving_snapshot"]
 LOG_LEVEL = os.environ.get("RAPOR_LOG_LEVEL", "WARNING")  # what the console shows of runs
 
 

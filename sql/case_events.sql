@@ -12,11 +12,8 @@ SELECT
     e.event_type,
     e.unit_code,
     e.officer_nip,
-    e.note,
     e.source,
-    e.source_id,
-    e.file,
-    e.row_number
+    e.row_number  -- with source, finds the staged event (and its note) again
 FROM stg_events AS e
 JOIN case_members AS m USING (complaint_key)
 WHERE m.is_primary OR e.event_type NOT IN ('archived', 'rejected');

@@ -1,6 +1,7 @@
 -- One row per case with what its lifecycle says: receipt, first forward and response, the
 -- final resolution (a resolution undone by a later reopening does not count), closing
--- status and the final holder.
+-- status and the final holder. Free text (title, description, notes) stays in the staged
+-- tables and joins in at publication: carrying it through every stage costs time.
 CREATE OR REPLACE TABLE case_heads AS
 WITH members AS (
     SELECT
@@ -37,15 +38,11 @@ WITH members AS (
 SELECT
     m.case_key,
     m.case_id,
-    c.source,
-    c.source_id,
     m.channels,
     m.member_count,
     m.received_at,
     c.category,
     c.complaint_class,
-    c.title,
-    c.description,
     c.district,
     c.village,
     c.lat,

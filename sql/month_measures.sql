@@ -1,6 +1,7 @@
 -- month_measures(month_from, month_to, grain): every measure of metrics.md per month and
--- holder, from holder_facts. grain 'officer' groups by officer_nip, 'unit' by unit_code.
--- One definition serves officer_month and unit_month, so the two can never disagree.
+-- holder, from holder_facts. grain 'officer' groups by officer_nip, 'unit' by unit_code,
+-- 'tenant' puts everything in one group per month (holder = the tenant-wide total).
+-- One definition serves officer_month, unit_month and tenant_month: they cannot disagree.
 CREATE OR REPLACE MACRO month_measures(month_from, month_to, grain, as_of_date,
                                        shrinkage_k, reopen_window_days, rating_window_days,
                                        w_resolution, w_response, w_satisfaction,
@@ -32,7 +33,8 @@ WITH monthly_ratings AS (
 ), facts AS (
     SELECT
         f.*,
-        CASE WHEN grain = 'officer' THEN f.officer_nip ELSE f.unit_code END AS holder,
+        CASE grain WHEN 'officer' THEN f.officer_nip WHEN 'unit' THEN f.unit_code
+                   ELSE 'all' END AS holder,
         r.rate AS category_rate
     FROM holder_facts AS f
     LEFT JOIN category_rate AS r

@@ -1,0 +1,37 @@
+-- The published snapshot's tables, written into the attached database `snap`. Tables keyed
+-- by case get the readable case_id; free text joins back in from the staged tables.
+CREATE TABLE snap.cases AS
+SELECT c.*, s.source, s.source_id, s.title, s.description
+FROM cases AS c
+JOIN stg_complaints AS s ON s.complaint_key = c.case_key;
+
+CREATE TABLE snap.case_events AS
+SELECT c.case_id, e.*, s.source_id, s.file, s.note
+FROM case_events AS e
+JOIN cases AS c USING (case_key)
+JOIN stg_events AS s USING (source, row_number);
+
+CREATE TABLE snap.segments AS
+SELECT c.case_id, t.* FROM segments AS t JOIN cases AS c USING (case_key);
+
+CREATE TABLE snap.clocks AS
+SELECT c.case_id, t.* FROM clocks AS t JOIN cases AS c USING (case_key);
+
+CREATE TABLE snap.holder_facts AS
+SELECT c.case_id, t.* FROM holder_facts AS t JOIN cases AS c USING (case_key);
+
+CREATE TABLE snap.case_members AS SELECT * FROM case_members;
+
+CREATE TABLE snap.officer_month AS SELECT * FROM officer_month;
+
+CREATE TABLE snap.unit_month AS SELECT * FROM unit_month;
+
+CREATE TABLE snap.tenant_month AS SELECT * FROM tenant_month;
+
+CREATE TABLE snap.quarantine AS SELECT * FROM quarantine;
+
+CREATE TABLE snap.units AS SELECT * FROM ref_units;
+
+CREATE TABLE snap.officers AS SELECT * FROM ref_officers;
+
+CREATE TABLE snap.calendar_days AS SELECT * FROM calendar_days;
