@@ -13,8 +13,9 @@ from pipelines.resources import RaporHome
 from pipelines.warehouse import run_sql
 
 SNAPSHOT_TABLES = (
-    "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers", "case_events",
-    "case_members", "segments", "clocks", "holder_facts", "calendar_days", "snapshot_info",
+    "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers",
+    "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
+    "snapshot_info",
 )  # fmt: skip
 
 

@@ -109,7 +109,9 @@ def replicate(one: Path, base: Path, times: int) -> Path:
     for table in STAGED:
         src, dst = str(one / f"{table}.parquet"), str(out / f"{table}.parquet")
         if table.startswith("stg_"):
-            extra = ", reporter_hash || '-' || k AS reporter_hash" if table == "stg_complaints" else ""
+            extra = ""
+            if table == "stg_complaints":
+                extra = ", reporter_hash || '-' || k AS reporter_hash"
             exclude = "source_id, reporter_hash" if extra else "source_id"
             con.execute(
                 f"COPY (SELECT * EXCLUDE ({exclude}), source_id || '-' || k AS source_id{extra} "
