@@ -109,12 +109,15 @@ def replicate(one: Path, base: Path, times: int) -> Path:
     for table in STAGED:
         src, dst = str(one / f"{table}.parquet"), str(out / f"{table}.parquet")
         if table.startswith("stg_"):
+            # new source ids, complaint keys and reporters per copy k; all else the same
             extra = ""
+            exclude = "source_id, complaint_key"
             if table == "stg_complaints":
                 extra = ", reporter_hash || '-' || k AS reporter_hash"
-            exclude = "source_id, reporter_hash" if extra else "source_id"
+                exclude += ", reporter_hash"
             con.execute(
-                f"COPY (SELECT * EXCLUDE ({exclude}), source_id || '-' || k AS source_id{extra} "
+                f"COPY (SELECT * EXCLUDE ({exclude}), source_id || '-' || k AS source_id, "
+                f"complaint_key + (k << 40) AS complaint_key{extra} "
                 f"FROM read_parquet($src), range($n) AS r(k)) TO $dst (FORMAT parquet)",
                 {"src": src, "dst": dst, "n": times},
             )
