@@ -13,8 +13,8 @@ For each scale (in millions of complaints) it reports wall time and peak memory 
 Each measurement runs in its own process so its peak memory (max RSS) is its own.
 
 Data: the demo generator's city at 1M complaints, ingested once (ingestion is not part
-of the metric build); 10M is the same city with ten times the volume (each complaint,
-event and rating repeated under ten source ids), so every month has ten times the cases.
+of the metric build); 10M is the same city with ten times the volume (each source copied
+ten times under new source names and keys), so every month has ten times the cases.
 """
 
 from __future__ import annotations
@@ -109,14 +109,15 @@ def replicate(one: Path, base: Path, times: int) -> Path:
     for table in STAGED:
         src, dst = str(one / f"{table}.parquet"), str(out / f"{table}.parquet")
         if table.startswith("stg_"):
-            # new source ids, complaint keys and reporters per copy k; all else the same
+            # each copy k is its own source (new complaint keys and reporters); the rest
+            # of every row stays as it is
             extra = ""
-            exclude = "source_id, complaint_key"
+            exclude = "source, complaint_key"
             if table == "stg_complaints":
                 extra = ", reporter_hash || '-' || k AS reporter_hash"
                 exclude += ", reporter_hash"
             con.execute(
-                f"COPY (SELECT * EXCLUDE ({exclude}), source_id || '-' || k AS source_id, "
+                f"COPY (SELECT * EXCLUDE ({exclude}), source || '_' || k AS source, "
                 f"complaint_key + (k << 40) AS complaint_key{extra} "
                 f"FROM read_parquet($src), range($n) AS r(k)) TO $dst (FORMAT parquet)",
                 {"src": src, "dst": dst, "n": times},
