@@ -64,7 +64,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    return _run(Home.resolve(args.home), args.month)
+    home = Home.resolve(args.home)
+    home.tenant  # noqa: B018 - fails early, with a clear message, on a folder that is no home
+    return _run(home, args.month)
 
 
 def cmd_app(args) -> int:
@@ -83,31 +85,34 @@ def cmd_app(args) -> int:
 
 
 def cmd_calendar(args) -> int:
-    import datetime as dt
-
     import polars as pl
 
     from assets.calendar import STANDARD_KIND, build_calendar
+    from assets.common import replace_table
     from assets.reference import read_reference
+    from pipelines.engine import run_stage
+    from pipelines.warehouse import connect
 
     home = Home.resolve(args.home)
-    overrides = read_reference(home)["calendar_overrides"]
-    overrides = overrides.select(
-        pl.col("date").str.strip_chars().str.to_date(strict=False),
-        pl.col("is_working_day").str.to_lowercase().is_in(["true", "1", "yes", "ya"]),
-        "note",
-        pl.col("applies_to").str.strip_chars().str.to_lowercase(),
-    ).drop_nulls("date")
+    con = connect(":memory:")  # the overrides go through the same checks as in a run
+    for table, frame in read_reference(home).items():
+        replace_table(con, f"raw_{table}", frame)
+    run_stage(con, "reference", {})
+    overrides = con.sql(
+        "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
+    ).pl()
     kind = args.kind or STANDARD_KIND
-    days = build_calendar(kind, args.workweek, overrides).filter(
-        pl.col("day").dt.year() == args.year, ~pl.col("is_working_day")
+    year = build_calendar(kind, args.workweek, overrides).filter(
+        pl.col("day").dt.year() == args.year
     )
+    off = year.filter(~pl.col("is_working_day"))
+    named = off.filter(pl.col("note") != "akhir pekan")
     print(f"Non-working days {args.year}, calendar {kind}-{args.workweek}d "
-          f"({home.tenant.name}):")  # fmt: skip
-    for day, note in days.select("day", "note").iter_rows():
+          f"({home.tenant.name}), weekends aside:")  # fmt: skip
+    for day, note in named.select("day", "note").iter_rows():
         print(f"  {day:%Y-%m-%d} {day:%a}  {note}")
-    working = 366 if dt.date(args.year, 12, 31).timetuple().tm_yday == 366 else 365
-    print(f"{working - days.height} working days, {days.height} non-working days")
+    print(f"{year.height - off.height} working days; {off.height} non-working days: "
+          f"{named.height} named above, {off.height - named.height} other weekend days")  # fmt: skip
     return 0
 
 
