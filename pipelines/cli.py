@@ -111,8 +111,9 @@ def cmd_calendar(args) -> int:
           f"({home.tenant.name}), weekends aside:")  # fmt: skip
     for day, note in named.select("day", "note").iter_rows():
         print(f"  {day:%Y-%m-%d} {day:%a}  {note}")
+    weekends = off.height - named.height
     print(f"{year.height - off.height} working days; {off.height} non-working days: "
-          f"{named.height} named above, {off.height - named.height} other weekend days")  # fmt: skip
+          f"{named.height} named above, {weekends} other weekend days")  # fmt: skip
     return 0
 
 
