@@ -13,14 +13,22 @@ WITH event_counts AS (
         coalesce(n.events, 0) AS events
     FROM stg_complaints AS c
     LEFT JOIN event_counts AS n USING (complaint_key)
+), shared_keys AS (
+    -- only complaints whose reporter, category and place recur can merge: the windows below
+    -- run on those few instead of on every complaint
+    SELECT reporter_hash, category, place
+    FROM keyed
+    WHERE reporter_hash IS NOT NULL
+    GROUP BY ALL
+    HAVING count(*) > 1
 ), gaps AS (
     SELECT
-        *,
+        k.*,
         CASE WHEN received_at - lag(received_at) OVER w
                   <= to_days(CAST($merge_window_days AS INTEGER)) THEN 0 ELSE 1
         END AS starts_group
-    FROM keyed
-    WHERE reporter_hash IS NOT NULL
+    FROM keyed AS k
+    SEMI JOIN shared_keys USING (reporter_hash, category, place)
     WINDOW w AS (PARTITION BY reporter_hash, category, place
                  ORDER BY received_at, complaint_key)
 ), chained AS (
@@ -43,7 +51,9 @@ WITH event_counts AS (
     FROM chained AS k
     JOIN groups AS g USING (reporter_hash, category, place, group_no)
     UNION ALL
-    SELECT complaint_key, complaint_key, 1 FROM keyed WHERE reporter_hash IS NULL
+    SELECT complaint_key, complaint_key, 1
+    FROM keyed AS k
+    ANTI JOIN shared_keys USING (reporter_hash, category, place)
 )
 SELECT
     m.case_key,
