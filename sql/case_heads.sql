@@ -17,23 +17,32 @@ WITH members AS (
         case_key,
         min(event_at) FILTER (WHERE event_type = 'forwarded') AS forwarded_at,
         min(event_at) FILTER (WHERE event_type = 'responded') AS first_response_at,
-        max(seq) FILTER (WHERE event_type = 'resolved') AS last_resolved_seq,
-        max(seq) FILTER (WHERE event_type = 'reopened') AS last_reopened_seq,
+        coalesce(max(seq) FILTER (WHERE event_type = 'resolved'), -1) AS resolved_seq,
+        coalesce(max(seq) FILTER (WHERE event_type = 'reopened'), -1) AS reopened_seq,
+        coalesce(max(seq) FILTER (WHERE event_type = 'archived'), -1) AS archived_seq,
+        coalesce(max(seq) FILTER (WHERE event_type = 'rejected'), -1) AS rejected_seq,
         max(event_at) FILTER (WHERE event_type = 'resolved') AS last_resolved_at,
-        arg_max(event_type, seq) FILTER (
-            WHERE event_type IN ('resolved', 'reopened', 'archived', 'rejected')
-        ) AS last_closing_type,
         count(*) FILTER (WHERE event_type = 'reopened') AS reopen_count,
-        count(*) FILTER (WHERE event_type IN ('forwarded', 'reassigned')) AS transfers,
-        max(event_at) AS last_event_at
+        count(*) FILTER (WHERE event_type IN ('forwarded', 'reassigned')) AS transfers
     FROM case_events
     GROUP BY case_key
+), closing AS (
+    -- the last of the closing events (resolved, reopened, archived, rejected), if any
+    SELECT
+        *,
+        CASE greatest(resolved_seq, reopened_seq, archived_seq, rejected_seq)
+            WHEN -1 THEN NULL
+            WHEN resolved_seq THEN 'resolved'
+            WHEN reopened_seq THEN 'reopened'
+            WHEN archived_seq THEN 'archived'
+            ELSE 'rejected'
+        END AS last_closing_type
+    FROM lifecycle
 ), last_holder AS (
-    SELECT case_key, arg_max(unit_code, segment_no) AS unit_code,
-           arg_max(officer_nip, segment_no) AS officer_nip,
-           arg_max(calendar_key, segment_no) AS calendar_key
+    -- the last segment is the one no later segment follows
+    SELECT case_key, unit_code, officer_nip, calendar_key
     FROM segments
-    GROUP BY case_key
+    WHERE next_start_at IS NULL
 )
 SELECT
     m.case_key,
@@ -67,5 +76,5 @@ SELECT
     h.calendar_key
 FROM members AS m
 JOIN stg_complaints AS c ON c.complaint_key = m.case_key
-LEFT JOIN lifecycle AS l USING (case_key)
+LEFT JOIN closing AS l USING (case_key)
 LEFT JOIN last_holder AS h USING (case_key);
