@@ -15,8 +15,7 @@ units, no confidential text, no reporter details); role-based access plugs in th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -26,7 +25,18 @@ import streamlit as st
 from pipelines.home import Home, HomeError
 
 CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}
-DEFAULT_MIN_JUDGED = 10  # policy default: rating.min_judged_deadlines
+# The policy defaults (pipelines/default_policy.yaml), used only for a snapshot that does
+# not carry its policy in snapshot_info.policy_json.
+DEFAULT_MIN_JUDGED = 10  # rating.min_judged_deadlines
+DEFAULT_POLICY: dict[str, Any] = {
+    "deadlines": {"forwarding": 3, "response": 5},
+    "rating": {"min_judged_deadlines": DEFAULT_MIN_JUDGED},
+    "reopen_window_days": 30,
+    "rating_window_days": 30,
+}
+# The facts of holder_facts, in the order the app lists them.
+FACTS = ("received", "forwarding", "response", "resolution", "resolved", "resolution_event",
+         "rating", "backlog")  # fmt: skip
 Z95 = 1.959963984540054  # the same z the pipeline's wilson_low / wilson_high use
 REDACTED = "rahasia"
 # Reporter-related columns masked on anonymous cases wherever a query returns them.
@@ -214,10 +224,9 @@ def _months(path: str, mtime_ns: int) -> pl.DataFrame:
     return _query(
         path,
         """
-        SELECT month, bool_or(provisional) AS provisional
-        FROM unit_month
+        SELECT month, provisional
+        FROM tenant_month
         WHERE month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
-        GROUP BY month
         ORDER BY month
     """,
     )
@@ -225,52 +234,19 @@ def _months(path: str, mtime_ns: int) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _tenant_months(path: str, mtime_ns: int) -> pl.DataFrame:
+    # the published tenant-wide rows as they are; only the forwarding interval is added
+    # (the table publishes none), with the pipeline's own Wilson formula
     frame = _query(
         path,
         """
-        WITH u AS (
-            SELECT
-                month,
-                CAST(sum(resolution_due) AS BIGINT) AS resolution_due,
-                CAST(sum(resolution_met) AS BIGINT) AS resolution_met,
-                CAST(sum(response_due) AS BIGINT) AS response_due,
-                CAST(sum(response_met) AS BIGINT) AS response_met,
-                CAST(sum(backlog_end) AS BIGINT) AS backlog_end,
-                CAST(sum(overdue_backlog_end) AS BIGINT) AS overdue_backlog_end,
-                bool_or(provisional) AS provisional
-            FROM unit_month
-            GROUP BY month
-        ), r AS (
-            SELECT strftime(received_at, '%Y-%m') AS month, count(*) AS received
-            FROM cases GROUP BY ALL
-        ), s AS (
-            SELECT
-                strftime(resolved_at, '%Y-%m') AS month,
-                count(*) AS resolved,
-                quantile_cont(resolution_wd, 0.5) AS resolution_wd_median,
-                quantile_cont(resolution_wd, 0.9) AS resolution_wd_p90
-            FROM cases
-            WHERE resolved_at IS NOT NULL
-            GROUP BY ALL
-        )
-        SELECT
-            u.month,
-            coalesce(r.received, 0) AS received,
-            coalesce(s.resolved, 0) AS resolved,
-            u.resolution_due, u.resolution_met, u.response_due, u.response_met,
-            s.resolution_wd_median, s.resolution_wd_p90,
-            u.backlog_end, u.overdue_backlog_end, u.provisional
-        FROM u
-        LEFT JOIN r USING (month)
-        LEFT JOIN s USING (month)
-        WHERE u.month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
-        ORDER BY u.month
+        SELECT * EXCLUDE (tenant)
+        FROM tenant_month
+        WHERE month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+        ORDER BY month
     """,
     )
-    return frame.with_columns(
-        wilson("resolution_met", "resolution_due", "resolution")
-        + wilson("response_met", "response_due", "response")
-    )
+    _published_rate, low, high = wilson("forwarding_met", "forwarding_due", "forwarding")
+    return frame.with_columns(low, high)
 
 
 @st.cache_data(**CACHE)
@@ -283,12 +259,17 @@ def _unit_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
             coalesce(m.unit_name, m.unit_code) AS unit_name,
             m.unit_kind,
             m.received, m.resolved,
+            m.forwarding_due, m.forwarding_met, m.forwarding_rate,
             m.response_due, m.response_met, m.response_rate,
+            m.response_rate_low, m.response_rate_high,
             m.resolution_due, m.resolution_met, m.resolution_rate,
             m.resolution_rate_low, m.resolution_rate_high,
             m.resolution_wd_median, m.resolution_wd_p90,
             m.backlog_end, m.overdue_backlog_end,
-            m.satisfaction_shrunk, m.provisional
+            m.ratings_n, m.satisfaction_mean, m.satisfaction_shrunk,
+            m.rating_response_rate, m.reopen_rate,
+            m.expected_resolution_rate, m.observed_expected_ratio,
+            m.score, m.rating, m.provisional
         FROM unit_month AS m
         WHERE m.month = $month
         ORDER BY m.unit_code
@@ -359,6 +340,7 @@ def _officer_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
             o.resolution_wd_median, o.resolution_wd_p90,
             o.backlog_end, o.overdue_backlog_end,
             o.ratings_n, o.satisfaction_mean, o.satisfaction_shrunk,
+            o.rating_response_rate, o.reopen_rate,
             o.expected_resolution_rate, o.observed_expected_ratio,
             o.score, o.rating, o.provisional
         FROM officer_month AS o
@@ -417,93 +399,80 @@ def _officer_postings(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
 
 @st.cache_data(**CACHE)
 def _officer_history(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
-    return _query(
+    frame = _query(
         path,
         """
+        -- officer_month has no forwarding columns: an admin's forwarding deadlines are
+        -- counted from the same holder_facts rows unit_month counts them from
+        WITH behind AS (
+            SELECT
+                month,
+                count(DISTINCT case_key) AS case_count,
+                count(*) FILTER (WHERE fact = 'forwarding') AS forwarding_due,
+                count(*) FILTER (WHERE fact = 'forwarding' AND met) AS forwarding_met
+            FROM holder_facts
+            WHERE officer_nip = $nip
+            GROUP BY month
+        )
         SELECT
-            month, officer_name, unit_code,
-            received, resolved,
-            response_due, response_met, response_rate, response_rate_low, response_rate_high,
-            resolution_due, resolution_met, resolution_rate,
-            resolution_rate_low, resolution_rate_high,
-            resolution_wd_median, resolution_wd_p90, backlog_end, overdue_backlog_end,
-            ratings_n, satisfaction_mean, satisfaction_shrunk,
-            expected_resolution_rate, observed_expected_ratio,
-            score, rating, provisional, len(case_ids) AS case_count
-        FROM officer_month
-        WHERE officer_nip = $nip
-          AND month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
-        ORDER BY month
+            o.month, o.officer_name, o.unit_code,
+            o.received, o.resolved,
+            o.response_due, o.response_met, o.response_rate,
+            o.response_rate_low, o.response_rate_high,
+            o.resolution_due, o.resolution_met, o.resolution_rate,
+            o.resolution_rate_low, o.resolution_rate_high,
+            o.resolution_wd_median, o.resolution_wd_p90, o.backlog_end, o.overdue_backlog_end,
+            o.ratings_n, o.satisfaction_mean, o.satisfaction_shrunk,
+            o.rating_response_rate, o.reopen_rate,
+            o.expected_resolution_rate, o.observed_expected_ratio,
+            o.score, o.rating, o.provisional, coalesce(b.case_count, 0) AS case_count,
+            coalesce(b.forwarding_due, 0) AS forwarding_due,
+            coalesce(b.forwarding_met, 0) AS forwarding_met
+        FROM officer_month AS o
+        LEFT JOIN behind AS b USING (month)
+        WHERE o.officer_nip = $nip
+          AND o.month <= (SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)
+        ORDER BY o.month
     """,
         {"nip": nip},
     )
+    return frame.with_columns(wilson("forwarding_met", "forwarding_due", "forwarding"))
 
 
 @st.cache_data(**CACHE)
 def _officer_cases(path: str, mtime_ns: int, nip: str, month: str) -> pl.DataFrame:
-    # The cases behind one officer-month: officer_month.case_ids, each with what it counts
-    # as (the facts of holder_facts.sql, rebuilt from segments, clocks and cases).
+    # The cases behind one officer-month: exactly the officer's holder_facts rows of that
+    # month (the rows officer_month counts), grouped by case, each case with its facts.
     return _query(
         path,
         """
-        WITH ids AS (
-            SELECT DISTINCT unnest(case_ids) AS case_id
-            FROM officer_month
+        WITH facts AS (
+            SELECT
+                case_key, fact, met, wd, score, flag,
+                list_position($facts, fact) AS fact_order
+            FROM holder_facts
             WHERE officer_nip = $nip AND month = $month
-        ), roles AS (
-            SELECT case_id, 'received' AS role
-            FROM segments
-            WHERE kind = 'holder' AND officer_nip = $nip
-              AND strftime(start_at, '%Y-%m') = $month
-            UNION ALL
-            SELECT k.case_id, 'response_due'
-            FROM clocks AS k
-            JOIN segments AS s USING (case_id, segment_no)
-            WHERE k.clock = 'response' AND k.judged AND s.kind = 'holder'
-              AND s.officer_nip = $nip AND k.due_month = $month
-            UNION ALL
-            SELECT k.case_id, 'forwarding_due'
-            FROM clocks AS k
-            JOIN segments AS s ON s.case_id = k.case_id AND s.segment_no = 0
-            WHERE k.clock = 'forwarding' AND k.judged
-              AND s.officer_nip = $nip AND k.due_month = $month
-            UNION ALL
-            SELECT case_id, 'resolution_due'
-            FROM cases
-            WHERE resolution_judged_month = $month AND credited_officer_nip = $nip
-            UNION ALL
-            SELECT c.case_id, 'resolved'
-            FROM cases AS c
-            JOIN segments AS s
-                ON s.case_id = c.case_id AND s.start_at <= c.resolved_at
-                AND (s.next_start_at IS NULL OR c.resolved_at < s.next_start_at)
-            WHERE strftime(c.resolved_at, '%Y-%m') = $month AND s.officer_nip = $nip
-            UNION ALL
-            SELECT c.case_id, 'rated'
-            FROM cases AS c
-            JOIN segments AS s
-                ON s.case_id = c.case_id AND s.start_at <= c.rated_at
-                AND (s.next_start_at IS NULL OR c.rated_at < s.next_start_at)
-            WHERE strftime(c.rated_at, '%Y-%m') = $month AND s.officer_nip = $nip
-        ), role_lists AS (
-            SELECT case_id, list(DISTINCT role ORDER BY role) AS roles
-            FROM roles
-            WHERE case_id IN (SELECT case_id FROM ids)
-            GROUP BY case_id
+        ), per_case AS (
+            SELECT
+                case_key,
+                list(fact ORDER BY fact_order, wd, score) AS facts,
+                list({'fact': fact, 'met': met, 'wd': wd, 'score': score, 'flag': flag}
+                     ORDER BY fact_order, wd, score) AS fact_rows
+            FROM facts
+            GROUP BY case_key
         )
         SELECT
             c.case_id, c.received_at, c.category, c.complaint_class, c.status,
             c.resolution_wd, c.resolution_due_wd, c.resolution_met, c.resolution_due_date,
             c.resolved_at, c.credited_officer_nip, c.officer_nip,
             c.title, c.description, c.district, c.village, c.channels,
-            c.is_confidential, c.is_anonymous,
-            coalesce(r.roles, ['other']) AS roles
-        FROM ids
-        JOIN cases AS c USING (case_id)
-        LEFT JOIN role_lists AS r USING (case_id)
+            c.source, c.source_id, c.is_confidential, c.is_anonymous,
+            p.facts, p.fact_rows
+        FROM per_case AS p
+        JOIN cases AS c USING (case_key)
         ORDER BY c.received_at, c.case_id
     """,
-        {"nip": nip, "month": month},
+        {"nip": nip, "month": month, "facts": list(FACTS)},
     )
 
 
@@ -512,7 +481,8 @@ def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.Data
     return _query(
         path,
         """
-        SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note, source
+        SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note,
+               source, source_id, file, row_number
         FROM case_events
         WHERE case_id IN (SELECT unnest($ids))
         ORDER BY case_id, seq
@@ -529,31 +499,38 @@ def info(snap: Snapshot) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PolicyView:
+    """The policy a snapshot was computed with (`raw`, as in policy.yaml), and where it came
+    from: `snapshot` (snapshot_info.policy_json) or `default` (an older snapshot without
+    it: the documented defaults)."""
+
     min_judged: int
-    source: str  # snapshot | policy_file | default
+    source: str
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def value(self, *path: str, default: Any = None) -> Any:
+        node: Any = self.raw
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return default
+            node = node[key]
+        return node
+
+    @property
+    def version(self) -> str | None:
+        return self.value("version")
 
 
 def policy(snap: Snapshot) -> PolicyView:
-    """The policy parameters the app needs (the minimum number of judged deadlines).
-
-    From the snapshot when it carries them (`snapshot_info.policy_json`); else from the
-    home's policy file (or the packaged default) if its hash is the one the snapshot was
-    computed with; else the documented default."""
+    """The policy in force for the snapshot, from `snapshot_info.policy_json` (the
+    minimum number of judged deadlines, the deadlines, the windows...)."""
     meta = info(snap)
     if meta.get("policy_json"):
-        raw = json.loads(meta["policy_json"])
-        return PolicyView(int(raw["rating"]["min_judged_deadlines"]), "snapshot")
-    try:
-        from pipelines.policy import PolicyError, load_policy
-
-        home = Home(Path(snap.home))
-        file = home.policy_file if home.policy_file.exists() else None
-        loaded = load_policy(file)
-        if loaded.hash == meta.get("policy_hash"):
-            return PolicyView(int(loaded.raw["rating"]["min_judged_deadlines"]), "policy_file")
-    except (OSError, PolicyError, KeyError, ValueError):
-        pass
-    return PolicyView(DEFAULT_MIN_JUDGED, "default")
+        try:
+            raw = json.loads(meta["policy_json"])
+            return PolicyView(int(raw["rating"]["min_judged_deadlines"]), "snapshot", raw)
+        except (TypeError, ValueError, KeyError):
+            pass
+    return PolicyView(DEFAULT_MIN_JUDGED, "default", DEFAULT_POLICY)
 
 
 def months(snap: Snapshot) -> pl.DataFrame:
@@ -570,9 +547,9 @@ def default_month(month_frame: pl.DataFrame) -> str | None:
 
 
 def tenant_months(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
-    """Tenant-wide numbers per month: received, resolved, resolution compliance with its
-    interval, median / p90 working days, backlog. (Tenant-wide: a viewer limited to some
-    units will get these per unit once such a role exists.)"""
+    """The snapshot's `tenant_month` rows up to the as-of month (every measure of the
+    tenant as a whole), plus forwarding_low / forwarding_high. (Tenant-wide: a viewer
+    limited to some units will get these per unit once such a role exists.)"""
     return _tenant_months(snap.path, snap.mtime_ns)
 
 
@@ -613,6 +590,8 @@ def officer_history(snap: Snapshot, nip: str, viewer: Viewer) -> pl.DataFrame:
 
 
 def officer_cases(snap: Snapshot, nip: str, month: str, viewer: Viewer) -> pl.DataFrame:
+    """The cases behind an officer-month (its holder_facts rows, by case): case fields,
+    `facts` (the fact names, in FACTS order) and `fact_rows` (fact, met, wd, score, flag)."""
     if not officer_history(snap, nip, viewer).filter(pl.col("month") == month).height:
         return _officer_cases(snap.path, snap.mtime_ns, nip, month).clear()
     return _redact_cases(_officer_cases(snap.path, snap.mtime_ns, nip, month), viewer)

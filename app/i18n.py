@@ -24,6 +24,7 @@ TEXT: dict[str, dict[str, str]] = {
     "page.overview": {"id": "Ikhtisar", "en": "Overview"},
     "page.officers": {"id": "Pegawai", "en": "Officers"},
     "page.profile": {"id": "Profil pegawai", "en": "Officer profile"},
+    "page.definitions": {"id": "Definisi metrik", "en": "Metric definitions"},
     "snapshot.heading": {"id": "Snapshot terbit", "en": "Published snapshot"},
     "snapshot.tenant": {"id": "Pemda", "en": "Local government"},
     "snapshot.as_of": {"id": "Data per", "en": "Data as of"},
@@ -86,6 +87,9 @@ TEXT: dict[str, dict[str, str]] = {
     "unit.pp": {"id": "poin", "en": "pp"},
     "wd": {"id": "hari kerja", "en": "working days"},
     "interval": {"id": "IK 95 %", "en": "95 % CI"},
+    "wd.short": {"id": "HK", "en": "wd"},
+    "def.link": {"id": "Definisi", "en": "Definition"},
+    "def.links": {"id": "Definisi: {links}", "en": "Definitions: {links}"},
     "policy_min_assumed": {
         "id": "Snapshot tidak memuat parameter kebijakan; batas minimum {n} tenggat dinilai "
         "diambil dari nilai bawaan.",
@@ -98,17 +102,21 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Kinerja penanganan pengaduan per SKPD untuk {tenant}, bulan {month}.",
         "en": "Complaint handling per SKPD in {tenant}, month {month}.",
     },
-    "ov.received": {"id": "Pengaduan masuk", "en": "Cases received"},
+    "ov.received": {"id": "Diterima SKPD", "en": "Received by SKPD"},
     "ov.received_help": {
-        "id": "Kasus (setelah penggabungan lintas kanal) yang diterima pada bulan ini.",
-        "en": "Cases (after merging across channels) received in this month.",
+        "id": "Penyerahan kasus kepada SKPD pada bulan ini: setiap disposisi atau "
+        "pengalihan dihitung satu kali (kasus yang dialihkan dihitung lagi untuk pemegang "
+        "barunya). Bukan banyaknya pengaduan baru.",
+        "en": "Cases handed to an SKPD this month: every forward or reassignment counts once "
+        "(a reassigned case counts again for its new holder). Not the number of new "
+        "complaints.",
     },
     "ov.resolved": {"id": "Diselesaikan", "en": "Resolved"},
     "ov.resolved_help": {
         "id": "Kasus yang penyelesaian finalnya jatuh pada bulan ini.",
         "en": "Cases whose final resolution happened in this month.",
     },
-    "ov.compliance": {"id": "Tepat waktu", "en": "On time"},
+    "ov.compliance": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
     "ov.compliance_help": {
         "id": "Penyelesaian tepat waktu: tenggat penyelesaian yang jatuh pada bulan ini dan "
         "terpenuhi, dari {due} tenggat yang dinilai; interval kepercayaan Wilson 95 %: "
@@ -125,10 +133,44 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ov.backlog": {"id": "Tunggakan", "en": "Backlog"},
     "ov.backlog_help": {
-        "id": "Tunggakan akhir bulan: kasus terbuka yang dipegang SKPD pada akhir bulan; "
-        "{overdue} di antaranya sudah melewati tenggat.",
-        "en": "Backlog at month end: open cases held by the SKPD at the end of the month; "
-        "{overdue} of them are past their deadline.",
+        "id": "Tunggakan akhir bulan: kasus yang masih terbuka pada akhir bulan (untuk bulan "
+        "tanggal data: pada akhir tanggal data); {overdue} di antaranya sudah melewati "
+        "tanggal jatuh tempo penyelesaian.",
+        "en": "Backlog at month end: cases still open at the end of the month (for the "
+        "as-of month: at the end of the as-of date); {overdue} of them are past their "
+        "resolution due date.",
+    },
+    "ov.forwarding": {"id": "Disposisi tepat waktu", "en": "Forwarded on time"},
+    "ov.forwarding_help": {
+        "id": "Tenggat disposisi ({n} hari kerja sejak diterima) yang jatuh tempo bulan ini "
+        "dan terpenuhi: {met} dari {due}.",
+        "en": "Forwarding deadlines ({n} working days from receipt) falling due this month "
+        "that were met: {met} of {due}.",
+    },
+    "ov.response": {"id": "Respons tepat waktu", "en": "Responded on time"},
+    "ov.response_help": {
+        "id": "Tenggat tanggapan ({n} hari kerja sejak kasus diterima SKPD) yang jatuh tempo "
+        "bulan ini dan terpenuhi: {met} dari {due}; IK 95 %: {low}–{high}.",
+        "en": "Response deadlines ({n} working days from the hand-over to the SKPD) falling "
+        "due this month that were met: {met} of {due}; 95 % CI: {low}–{high}.",
+    },
+    "ov.satisfaction": {"id": "Kepuasan warga", "en": "Citizen satisfaction"},
+    "ov.satisfaction_help": {
+        "id": "Rata-rata {n} penilaian warga (skala 1–5) yang diberikan bulan ini. {rate} "
+        "kasus yang diselesaikan bulan ini dinilai warga dalam {days} hari.",
+        "en": "Mean of the {n} citizen ratings (scale 1–5) given this month. {rate} of the "
+        "cases resolved this month were rated within {days} days.",
+    },
+    "ov.ratings": {"id": "{n} penilaian", "en": "{n} ratings"},
+    "ov.reopen": {"id": "Dibuka kembali", "en": "Reopened"},
+    "ov.reopen_help": {
+        "id": "Bagian peristiwa penyelesaian bulan ini yang dibuka kembali dalam {days} hari.",
+        "en": "Share of this month's resolution events that were reopened within {days} days.",
+    },
+    "ov.headline_caption": {
+        "id": "Angka seluruh pemda (`tenant_month`), termasuk kasus yang pemegangnya tidak "
+        "diketahui.",
+        "en": "Tenant-wide numbers (`tenant_month`), including cases whose holder is unknown.",
     },
     "ov.overdue": {"id": "lewat tenggat", "en": "overdue"},
     "ov.vs_previous": {
@@ -171,8 +213,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Median and 90th percentile resolution time (working days)",
     },
     "ov.trend_caption": {
-        "id": "Titik berongga: bulan sementara.",
-        "en": "Hollow points: provisional (sementara) months.",
+        "id": "Angka seluruh pemda per bulan (`tenant_month`). Titik berongga: bulan sementara.",
+        "en": "Tenant-wide numbers per month (`tenant_month`). Hollow points: provisional "
+        "(sementara) months.",
     },
     "ov.sources_title": {
         "id": "Asal pengaduan bulan {month}",
@@ -210,6 +253,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "col.resolution_met": {"id": "Tepat waktu", "en": "Met"},
     "col.resolution_rate": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "col.forwarding_rate": {"id": "Disposisi tepat waktu", "en": "Forwarded on time"},
+    "col.forwarding_due": {"id": "Tenggat disposisi dinilai", "en": "Judged forwarding deadlines"},
+    "col.cases": {"id": "Kasus", "en": "Cases"},
+    "col.source": {"id": "Asal (sumber/berkas:baris)", "en": "Origin (source/file:row)"},
+    "col.source_id": {"id": "ID di sumber", "en": "Source id"},
     "col.response_rate": {"id": "Respons tepat waktu", "en": "Responded on time"},
     "col.interval": {"id": "IK 95 %", "en": "95 % CI"},
     "col.median_wd": {"id": "Median HK", "en": "Median wd"},
@@ -237,7 +285,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.case_met": {"id": "Tepat waktu", "en": "On time"},
     "col.title": {"id": "Judul", "en": "Title"},
     "col.flags": {"id": "Sifat", "en": "Flags"},
-    "col.roles": {"id": "Dihitung sebagai", "en": "Counted as"},
+    "col.facts": {"id": "Dihitung sebagai", "en": "Counts as"},
     "col.district": {"id": "Kecamatan", "en": "Kecamatan"},
     "col.channels": {"id": "Kanal", "en": "Channels"},
     "col.event_at": {"id": "Waktu", "en": "Time"},
@@ -248,6 +296,30 @@ TEXT: dict[str, dict[str, str]] = {
     "col.grade": {"id": "Golongan", "en": "Grade"},
     "col.valid_from": {"id": "Berlaku dari", "en": "Valid from"},
     "col.valid_to": {"id": "Berlaku sampai", "en": "Valid to"},
+    # --- definitions page -------------------------------------------------------------
+    "def.caption": {
+        "id": "Setiap angka di aplikasi ini didefinisikan di sini, persis seperti dihitung "
+        "pipeline (sumber: `docs/metrics.md`). Nilai yang disebut sebagai bawaan dapat "
+        "diubah kebijakan; nilai yang berlaku untuk snapshot ini ada di bawah.",
+        "en": "Every number in this app is defined here exactly as the pipeline computes it "
+        "(source: `docs/metrics.md`). Values quoted as defaults can be changed by the "
+        "policy; the values in force for this snapshot are below.",
+    },
+    "def.missing": {
+        "id": "Dokumen definisi `{path}` tidak ditemukan.",
+        "en": "The definitions document `{path}` was not found.",
+    },
+    "def.policy": {
+        "id": "Kebijakan yang berlaku di snapshot ini: versi {version}",
+        "en": "Policy in force for this snapshot: version {version}",
+    },
+    "def.policy_missing": {
+        "id": "Snapshot ini tidak memuat kebijakannya (`snapshot_info.policy_json`).",
+        "en": "This snapshot does not carry its policy (`snapshot_info.policy_json`).",
+    },
+    "def.parameter": {"id": "Parameter", "en": "Parameter"},
+    "def.value": {"id": "Nilai", "en": "Value"},
+    "def.contents": {"id": "Daftar isi", "en": "Contents"},
     # --- officers list ---------------------------------------------------------------
     "off.title": {"id": "Pegawai (ASN)", "en": "Officers (ASN)"},
     "off.caption": {
@@ -313,10 +385,18 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The cases behind {month}'s numbers",
     },
     "prof.cases_caption": {
-        "id": "{n} kasus dari `officer_month.case_ids`. Judul dan isi kasus rahasia tidak "
-        "ditampilkan; identitas pelapor kasus anonim tidak ditampilkan.",
-        "en": "{n} cases from `officer_month.case_ids`. Titles and texts of confidential "
+        "id": "{n} kasus: tepat kasus-kasus pada baris `holder_facts` pegawai ini untuk bulan "
+        "{month}, masing-masing dengan fakta yang dihitungnya. Judul dan isi kasus rahasia "
+        "tidak ditampilkan; identitas pelapor kasus anonim tidak ditampilkan.",
+        "en": "{n} cases: exactly the cases of this officer's `holder_facts` rows for "
+        "{month}, each with the facts it counts as. Titles and texts of confidential "
         "(rahasia) cases are hidden; reporter details of anonymous cases are hidden.",
+    },
+    "prof.facts_help": {
+        "id": "Apa yang dihitung kasus ini dalam angka bulan ini (baris `holder_facts`): ✓ "
+        "terpenuhi, ✗ terlewat, dengan hari kerjanya.",
+        "en": "What the case counts as in this month's numbers (its `holder_facts` rows): ✓ "
+        "met, ✗ missed, with the working days.",
     },
     "prof.no_cases": {
         "id": "Tidak ada kasus di balik angka bulan ini.",
@@ -336,6 +416,15 @@ TEXT: dict[str, dict[str, str]] = {
     "prof.metric_resolved": {"id": "Diselesaikan", "en": "Resolved"},
     "prof.metric_response": {"id": "Respons tepat waktu", "en": "Responded on time"},
     "prof.metric_resolution": {"id": "Penyelesaian tepat waktu", "en": "Resolved on time"},
+    "prof.metric_forwarding": {"id": "Disposisi tepat waktu", "en": "Forwarded on time"},
+    "prof.forwarding_help": {
+        "id": "Tenggat disposisi kasus yang diverifikasi pegawai ini (admin): {met} dari {due} "
+        "terpenuhi; IK 95 %: {low}–{high}. Dihitung dari baris `holder_facts` pegawai ini; "
+        "tidak termasuk dalam skor.",
+        "en": "Forwarding deadlines of the cases this officer verified (admin): {met} of {due} "
+        "met; 95 % CI: {low}–{high}. Counted from this officer's `holder_facts` rows; not "
+        "part of the score.",
+    },
     "prof.metric_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
     "prof.metric_satisfaction": {"id": "Kepuasan (disusutkan)", "en": "Satisfaction (shrunk)"},
     "prof.metric_rating": {"id": "Hasil kerja (skor)", "en": "Hasil kerja (score)"},
@@ -347,13 +436,32 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "{n} penilaian warga, rata-rata mentah {mean}; disusutkan ke rata-rata pemda.",
         "en": "{n} citizen ratings, raw mean {mean}; shrunk towards the tenant mean.",
     },
-    "role.received": {"id": "diterima", "en": "received"},
-    "role.response_due": {"id": "tenggat respons", "en": "response deadline"},
-    "role.resolution_due": {"id": "tenggat penyelesaian", "en": "resolution deadline"},
-    "role.forwarding_due": {"id": "tenggat disposisi", "en": "forwarding deadline"},
-    "role.resolved": {"id": "diselesaikan", "en": "resolved"},
-    "role.rated": {"id": "penilaian warga", "en": "citizen rating"},
-    "role.other": {"id": "tunggakan / lainnya", "en": "backlog / other"},
+    "prof.received_help": {
+        "id": "Kasus yang diserahkan (disposisi atau pengalihan) kepada pegawai ini bulan ini.",
+        "en": "Cases handed (forwarded or reassigned) to this officer this month.",
+    },
+    "prof.resolved_help": {
+        "id": "Kasus yang diselesaikan secara final bulan ini selagi dipegang pegawai ini.",
+        "en": "Cases finally resolved this month while this officer held them.",
+    },
+    "prof.median_help": {
+        "id": "Median hari kerja penerimaan sampai penyelesaian, atas kasus yang diselesaikan "
+        "bulan ini; persentil ke-90: {p90}.",
+        "en": "Median working days from receipt to resolution over the cases resolved this "
+        "month; 90th percentile: {p90}.",
+    },
+    "fact.received": {"id": "diterima", "en": "received"},
+    "fact.forwarding": {"id": "tenggat disposisi", "en": "forwarding deadline"},
+    "fact.response": {"id": "tenggat tanggapan", "en": "response deadline"},
+    "fact.resolution": {"id": "tenggat penyelesaian", "en": "resolution deadline"},
+    "fact.resolved": {"id": "diselesaikan", "en": "resolved"},
+    "fact.resolution_event": {"id": "peristiwa penyelesaian", "en": "resolution event"},
+    "fact.rating": {"id": "penilaian warga", "en": "citizen rating"},
+    "fact.backlog": {"id": "tunggakan akhir bulan", "en": "backlog at month end"},
+    "fact.rated": {"id": "dinilai warga", "en": "rated"},
+    "fact.reopened": {"id": "dibuka kembali", "en": "reopened"},
+    "fact.overdue": {"id": "lewat tenggat", "en": "overdue"},
+    "fact.not_fixed": {"id": "warga: belum tuntas", "en": "citizen: not fixed"},
     "confidential": {"id": "rahasia", "en": "rahasia (confidential)"},
     "anonymous": {"id": "anonim", "en": "anonim (anonymous)"},
     "case.status.received": {"id": "diterima", "en": "received"},

@@ -2,7 +2,8 @@
 
 Entry point (`streamlit run app/streamlit_app.py`, or `rapor app --home DIR`): page config,
 the language choice, the navigation over the pages in app_pages/, and the snapshot footer.
-The snapshot is `$RAPOR_HOME/serving/rapor.duckdb`.
+The snapshot is `$RAPOR_HOME/serving/rapor.duckdb`. A link may choose the language with
+?lang=id|en (the definition links do: they open in a new tab, a new session).
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from app import ui
+from app import metric_docs, ui
 from app.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, t
 
 st.set_page_config(page_title="rapor", page_icon=":material/assignment:", layout="wide")
 
+if LANG_KEY not in st.session_state:  # the first run of a session: a link may set it
+    asked = st.query_params.get(LANG_KEY)
+    st.session_state[LANG_KEY] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 st.sidebar.selectbox(
     t("lang.label"),
     list(LANGUAGES),
-    index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
     format_func=LANGUAGES.__getitem__,
     key=LANG_KEY,
 )
@@ -44,6 +47,12 @@ pages = [
         title=t("page.profile"),
         icon=":material/person:",
         url_path="profil_pegawai",
+    ),
+    st.Page(
+        "app_pages/definisi.py",
+        title=t("page.definitions"),
+        icon=":material/menu_book:",
+        url_path=metric_docs.PAGE,
     ),
 ]
 page = st.navigation(pages)

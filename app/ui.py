@@ -1,15 +1,16 @@
 """UI pieces shared by the pages: the snapshot guard, the month selector, the sidebar
-footer and number formatting in the chosen language."""
+footer, links to the metric definitions and number formatting in the chosen language."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from app import data
+from app import data, metric_docs
 from app.i18n import language, rating_label, t
 
 MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
@@ -58,12 +59,78 @@ def fmt_timestamp(x: object) -> str:
     return MISSING if _missing(x) else str(x)
 
 
+def words(frame: pl.DataFrame, expr: pl.Expr | str, fn, name: str) -> pl.Series:
+    """`fn` over the values of `expr`, as a text column `name`. Runs here, in the script's
+    thread: `t()` needs the session's language, and polars' map_elements would call `fn` on
+    its worker threads, where there is no session (every label would fall back to the
+    default language)."""
+    values = frame.select(expr).to_series().to_list()
+    return pl.Series(name, [fn(v) for v in values], dtype=pl.String)
+
+
+def interval_words(frame: pl.DataFrame, prefix: str, name: str = "interval") -> pl.Series:
+    """The interval `prefix`_low–`prefix`_high of each row, formatted."""
+    low, high = f"{prefix}_low", f"{prefix}_high"
+    return words(frame, pl.struct(low, high), lambda s: fmt_interval(s[low], s[high]), name)
+
+
 PCT = "%.0f%%"  # NumberColumn format of a percentage column made by `percent_of`
 
 
 def percent_of(*columns: str) -> list[pl.Expr]:
     """Rates (0..1) as percentages (0..100) for tables: numbers stay sortable."""
     return [(pl.col(c) * 100).alias(c) for c in columns]
+
+
+# --- links to the metric definitions (docs/metrics.md, served as the page "definisi") ---
+@st.cache_data(show_spinner=False, max_entries=8)
+def _doc_sections(path: str, mtime_ns: int, lang: str) -> list[metric_docs.Section]:
+    return metric_docs.sections(Path(path).read_text(encoding="utf-8"), lang)
+
+
+def doc_sections(lang: str | None = None) -> list[metric_docs.Section]:
+    """The sections of docs/metrics.md in `lang` (default: the current language); empty
+    when the document is missing."""
+    path = metric_docs.DOC_PATH
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:
+        return []
+    return _doc_sections(str(path), mtime_ns, lang or language())
+
+
+def definition_href(anchor: str) -> str:
+    """The link to `anchor` on the definitions page, in the current language. An anchor the
+    document lacks raises (as a missing text key does), so a typo cannot ship a dead link."""
+    index = metric_docs.anchor_index(doc_sections())
+    if index and anchor not in index:
+        raise KeyError(f"docs/metrics.md has no anchor {anchor!r}")
+    return metric_docs.definition_href(anchor, language(), index)
+
+
+def definition_link(anchor: str, label: str | None = None) -> str:
+    """A Markdown link "Definisi" (or `label`) to the definition of `anchor`."""
+    return f"[{label or t('def.link')}]({definition_href(anchor)})"
+
+
+def with_definition(text: str, anchor: str) -> str:
+    """A help text followed by the link to the definition (for tooltips)."""
+    link = definition_link(anchor)
+    return f"{text}\n\n{link}" if text else link
+
+
+def definitions_caption(*pairs: tuple[str, str]) -> str:
+    """The text "Definisi: [label](...) · [label](...)" for (label, anchor) pairs."""
+    links = " · ".join(definition_link(anchor, label) for label, anchor in pairs)
+    return t("def.links", links=links)
+
+
+def number_column(label_key: str, anchor: str, *, fmt: str | None = None, help_text: str = "",
+                  **kwargs):  # fmt: skip
+    """A table's number column labelled t(label_key), its help linking to the definition."""
+    return st.column_config.NumberColumn(
+        t(label_key), format=fmt, help=with_definition(help_text, anchor), **kwargs
+    )
 
 
 # --- the snapshot ----------------------------------------------------------------------

@@ -170,6 +170,7 @@ PAGES = [
     # (path, heading, charts at least, screenshot); the overview is the default page at /
     ("", "Ikhtisar pimpinan", 6, "ikhtisar"),
     ("pegawai", "Pegawai (ASN)", 0, "pegawai"),
+    ("definisi", "Definisi metrik", 0, "definisi"),
 ]
 WINDOW = {"width": 1440, "height": 900}
 
@@ -189,6 +190,10 @@ def test_every_page_renders(server, browser, home):
             assert len(sizes) >= charts and all(w > 0 and h > 0 for w, h in sizes), sizes
             if path == "pegawai":
                 assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+            if path == "definisi":
+                for anchor in ("working_days", "lebaran_example", "resolution_rate", "rating"):
+                    assert page.locator(f"#{anchor}").count() == 1, anchor
+                assert "2025-04-10" in page.inner_text("body")
             _screenshot(page, name)
 
         page.set_viewport_size(WINDOW)
@@ -212,6 +217,31 @@ def test_every_page_renders(server, browser, home):
         )
         _screenshot(page, "profil_pegawai")
 
+        # a definition link next to a number opens the definitions page at that definition
+        page.set_viewport_size(WINDOW)
+        page.goto(server, wait_until="domcontentloaded")
+        _settle(page, "Ikhtisar pimpinan", 6)
+        link = page.locator('a[href="definisi?lang=id#resolution_rate"]').first
+        assert link.get_attribute("target") == "_blank"
+        with context.expect_page() as opened:
+            link.click()
+        definition = opened.value  # the context's viewport: WINDOW
+        definition.get_by_role("heading", name="Definisi metrik").wait_for(timeout=PAGE_TIMEOUT_MS)
+        heading = definition.locator("#resolution_rate")
+        heading.wait_for(timeout=PAGE_TIMEOUT_MS)
+        definition.wait_for_function(
+            """() => { const r = document.getElementById('resolution_rate')
+                                 .getBoundingClientRect();
+                       return r.top >= 0 && r.top < window.innerHeight / 2; }""",
+            timeout=PAGE_TIMEOUT_MS,
+        )
+        assert "resolution_rate" in heading.inner_text()
+        _check_clean(definition)
+        definition.wait_for_timeout(1000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        definition.screenshot(path=str(ARTIFACTS / "definisi_resolution_rate.png"))
+        definition.close()
+
         # English: the sidebar selector changes the headings
         page.set_viewport_size(WINDOW)
         page.goto(server, wait_until="domcontentloaded")
@@ -221,6 +251,22 @@ def test_every_page_renders(server, browser, home):
         _settle(page, "Leadership overview", 6)
         _check_clean(page)
         _screenshot(page, "ikhtisar_en")
+
+        # the definitions in English, opened at a definition the way the app links to it
+        page.set_viewport_size(WINDOW)
+        page.goto(f"{server}/definisi?lang=en#satisfaction_shrunk", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Metric definitions").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.locator("#satisfaction_shrunk").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(
+            """() => { const r = document.getElementById('satisfaction_shrunk')
+                                 .getBoundingClientRect();
+                       return r.top >= 0 && r.top < window.innerHeight / 2; }""",
+            timeout=PAGE_TIMEOUT_MS,
+        )
+        _check_clean(page)
+        assert "Working days and calendars" in page.inner_text("body")
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "definisi_en_satisfaction_shrunk.png"))
     finally:
         context.close()
 

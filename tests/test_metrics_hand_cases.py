@@ -385,8 +385,10 @@ def test_hand_worked_case(tmp_path, scenario):
         build(con, params, lambda c: load_home_inputs(home, c))
         assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
         check_rows(con, "cases", ("case_id",), scenario.cases)
-        con.execute("CREATE TEMP VIEW case_clocks AS "
-                    "SELECT c.case_id, k.* FROM clocks AS k JOIN cases AS c USING (case_key)")
+        con.execute(
+            "CREATE TEMP VIEW case_clocks AS "
+            "SELECT c.case_id, k.* FROM clocks AS k JOIN cases AS c USING (case_key)"
+        )
         check_rows(con, "case_clocks", ("case_id", "clock", "segment_no"), scenario.clocks)
         check_rows(con, "officer_month", ("officer_nip", "month"), scenario.officer_month)
         check_rows(con, "unit_month", ("unit_code", "month"), scenario.unit_month)

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app import charts, data, ui
-from app.i18n import t
+from app.i18n import rating_label, t
 
 snap = ui.snapshot_or_stop()
 viewer = data.current_viewer()
@@ -41,60 +41,140 @@ def _delta(key: str, scale: float = 1.0, digits: int = 0, unit: str = "") -> str
     return f"{'+' if diff > 0 else ''}{ui.fmt_num(diff, digits)}{unit}"
 
 
+def _headline(col, label: str, value: str, anchor: str, help_text: str, note: str = "", **kw):
+    """One headline number with its help, a note below it and the link to its definition."""
+    col.metric(
+        label,
+        value,
+        help=ui.with_definition(help_text, anchor),
+        border=True,
+        height="stretch",  # the boxes of a row as high as the highest, notes aligned below
+        **kw,
+    )
+    link = ui.definition_link(anchor)
+    col.caption(f"{note} · {link}" if note else link)
+
+
 if row is None:
     st.info(t("ov.no_units", month=month))
 else:
+    forwarding_wd = rules.value("deadlines", "forwarding", default="?")
+    response_wd = rules.value("deadlines", "response", default="?")
+    reopen_days = rules.value("reopen_window_days", default="?")
+    rating_days = rules.value("rating_window_days", default="?")
+    resolution_ci = ui.fmt_interval(row["resolution_rate_low"], row["resolution_rate_high"])
+    response_ci = ui.fmt_interval(row["response_rate_low"], row["response_rate_high"])
     cols = st.columns(5)
-    cols[0].metric(
+    _headline(
+        cols[0],
         t("ov.received"),
         ui.fmt_int(row["received"]),
-        _delta("received"),
+        "received",
+        t("ov.received_help"),
+        delta=_delta("received"),
         delta_color="off",
-        help=t("ov.received_help"),
-        border=True,
     )
-    cols[1].metric(
+    _headline(
+        cols[1],
         t("ov.resolved"),
         ui.fmt_int(row["resolved"]),
-        _delta("resolved"),
+        "resolved",
+        t("ov.resolved_help"),
+        delta=_delta("resolved"),
         delta_color="off",
-        help=t("ov.resolved_help"),
-        border=True,
     )
-    cols[2].metric(
+    _headline(
+        cols[2],
         t("ov.compliance"),
         ui.fmt_pct(row["resolution_rate"]),
-        _delta("resolution_rate", 100, 1, f" {t('unit.pp')}"),
-        help=t(
+        "resolution_rate",
+        t(
             "ov.compliance_help",
             due=ui.fmt_int(row["resolution_due"]),
-            low=ui.fmt_pct(row["resolution_low"], 1),
-            high=ui.fmt_pct(row["resolution_high"], 1),
+            low=ui.fmt_pct(row["resolution_rate_low"], 1),
+            high=ui.fmt_pct(row["resolution_rate_high"], 1),
         ),
-        border=True,
+        f"{t('interval')}: {resolution_ci}",
+        delta=_delta("resolution_rate", 100, 1, f" {t('unit.pp')}"),
     )
-    cols[2].caption(
-        f"{t('interval')}: {ui.fmt_interval(row['resolution_low'], row['resolution_high'])}"
-    )
-    cols[3].metric(
+    _headline(
+        cols[3],
         t("ov.median"),
         ui.fmt_num(row["resolution_wd_median"]),
-        _delta("resolution_wd_median", 1, 1),
+        "resolution_wd_median",
+        t("ov.median_help"),
+        f"P90: {ui.fmt_num(row['resolution_wd_p90'])}",
+        delta=_delta("resolution_wd_median", 1, 1),
         delta_color="inverse",
-        help=t("ov.median_help"),
-        border=True,
     )
-    cols[4].metric(
+    _headline(
+        cols[4],
         t("ov.backlog"),
         ui.fmt_int(row["backlog_end"]),
-        _delta("backlog_end"),
+        "backlog_end",
+        t("ov.backlog_help", overdue=ui.fmt_int(row["overdue_backlog_end"])),
+        f"{ui.fmt_int(row['overdue_backlog_end'])} {t('ov.overdue')}",
+        delta=_delta("backlog_end"),
         delta_color="inverse",
-        help=t("ov.backlog_help", overdue=ui.fmt_int(row["overdue_backlog_end"])),
-        border=True,
     )
-    cols[4].caption(f"{ui.fmt_int(row['overdue_backlog_end'])} {t('ov.overdue')}")
+    cols = st.columns(4)
+    _headline(
+        cols[0],
+        t("ov.forwarding"),
+        ui.fmt_pct(row["forwarding_rate"]),
+        "forwarding_rate",
+        t(
+            "ov.forwarding_help",
+            n=forwarding_wd,
+            met=ui.fmt_int(row["forwarding_met"]),
+            due=ui.fmt_int(row["forwarding_due"]),
+        ),
+        f"{ui.fmt_int(row['forwarding_met'])}/{ui.fmt_int(row['forwarding_due'])}",
+        delta=_delta("forwarding_rate", 100, 1, f" {t('unit.pp')}"),
+    )
+    _headline(
+        cols[1],
+        t("ov.response"),
+        ui.fmt_pct(row["response_rate"]),
+        "response_rate",
+        t(
+            "ov.response_help",
+            n=response_wd,
+            met=ui.fmt_int(row["response_met"]),
+            due=ui.fmt_int(row["response_due"]),
+            low=ui.fmt_pct(row["response_rate_low"], 1),
+            high=ui.fmt_pct(row["response_rate_high"], 1),
+        ),
+        f"{t('interval')}: {response_ci}",
+        delta=_delta("response_rate", 100, 1, f" {t('unit.pp')}"),
+    )
+    _headline(
+        cols[2],
+        t("ov.satisfaction"),
+        ui.fmt_num(row["satisfaction_mean"], 2),
+        "satisfaction_mean",
+        t(
+            "ov.satisfaction_help",
+            n=ui.fmt_int(row["ratings_n"]),
+            rate=ui.fmt_pct(row["rating_response_rate"]),
+            days=rating_days,
+        ),
+        t("ov.ratings", n=ui.fmt_int(row["ratings_n"])),
+        delta=_delta("satisfaction_mean", 1, 2),
+    )
+    _headline(
+        cols[3],
+        t("ov.reopen"),
+        ui.fmt_pct(row["reopen_rate"], 1),
+        "reopen_rate",
+        t("ov.reopen_help", days=reopen_days),
+        delta=_delta("reopen_rate", 100, 1, f" {t('unit.pp')}"),
+        delta_color="inverse",
+    )
+    notes = [t("ov.headline_caption")]
     if prev is not None:
-        st.caption(t("ov.vs_previous", month=prev["month"]))
+        notes.append(t("ov.vs_previous", month=prev["month"]))
+    st.caption(" ".join(notes))
 
 # --- unit rankings ---------------------------------------------------------------------
 st.header(t("ov.rank_title"))
@@ -117,7 +197,15 @@ else:
     )
     with st.container():
         st.subheader(t("ov.rank_compliance"))
-        st.caption(t("ov.rank_caption", n=min_n))
+        st.caption(
+            t("ov.rank_caption", n=min_n)
+            + "  \n"
+            + ui.definitions_caption(
+                (t("col.resolution_rate"), "resolution_rate"),
+                (t("col.interval"), "wilson"),
+                (t("col.rating"), "rating"),
+            )
+        )
         st.altair_chart(
             charts.ranked_bars(
                 by_rate,
@@ -150,7 +238,15 @@ else:
     )
     with st.container():
         st.subheader(t("ov.rank_median"))
-        st.caption(t("ov.median_caption", n=min_n))
+        st.caption(
+            t("ov.median_caption", n=min_n)
+            + "  \n"
+            + ui.definitions_caption(
+                (t("col.median_wd"), "resolution_wd_median"),
+                (t("col.p90_wd"), "resolution_wd_p90"),
+                (t("wd"), "wd"),
+            )
+        )
         st.altair_chart(
             charts.ranked_bars(
                 by_median,
@@ -174,51 +270,81 @@ else:
             "resolution_due",
             "resolution_met",
             "resolution_rate",
-            pl.struct("resolution_rate_low", "resolution_rate_high")
-            .map_elements(
-                lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
-                return_dtype=pl.String,
-            )
-            .alias("interval"),
+            ui.interval_words(units, "resolution_rate"),
+            "response_rate",
+            "forwarding_rate",
             "resolved",
             "resolution_wd_median",
             "resolution_wd_p90",
             "backlog_end",
             "overdue_backlog_end",
+            "satisfaction_shrunk",
+            "score",
+            ui.words(units, "rating", rating_label, "rating"),
             pl.when(pl.col("ranked"))
             .then(pl.lit(""))
             .otherwise(pl.lit(insufficient_label))
             .alias("note"),
         )
         st.dataframe(
-            table.with_columns(ui.percent_of("resolution_rate")),
+            table.with_columns(
+                ui.percent_of("resolution_rate", "response_rate", "forwarding_rate")
+            ),
             hide_index=True,
             placeholder=ui.MISSING,
             key="unit_ranking_table",
             column_config={
-                "rank": st.column_config.NumberColumn(t("col.rank"), width="small"),
+                "rank": st.column_config.NumberColumn(
+                    t("col.rank"), width="small", help=ui.definition_link("resolution_rate")
+                ),
                 "unit_name": st.column_config.TextColumn(t("col.unit"), width="large"),
-                "unit_code": st.column_config.TextColumn(t("col.unit_code")),
-                "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-                "resolution_met": st.column_config.NumberColumn(t("col.resolution_met")),
-                "resolution_rate": st.column_config.NumberColumn(
-                    t("col.resolution_rate"), format=ui.PCT
+                "unit_code": st.column_config.TextColumn(
+                    t("col.unit_code"), help=ui.definition_link("unit_code")
                 ),
-                "interval": st.column_config.TextColumn(t("col.interval")),
-                "resolved": st.column_config.NumberColumn(t("col.resolved")),
-                "resolution_wd_median": st.column_config.NumberColumn(
-                    t("col.median_wd"), format="%.1f"
+                "resolution_due": ui.number_column("col.resolution_due", "resolution_due"),
+                "resolution_met": ui.number_column("col.resolution_met", "resolution_met"),
+                "resolution_rate": ui.number_column(
+                    "col.resolution_rate", "resolution_rate", fmt=ui.PCT
                 ),
-                "resolution_wd_p90": st.column_config.NumberColumn(t("col.p90_wd"), format="%.1f"),
-                "backlog_end": st.column_config.NumberColumn(t("col.backlog")),
-                "overdue_backlog_end": st.column_config.NumberColumn(t("col.overdue")),
+                "interval": st.column_config.TextColumn(
+                    t("col.interval"), help=ui.definition_link("wilson")
+                ),
+                "response_rate": ui.number_column("col.response_rate", "response_rate", fmt=ui.PCT),
+                "forwarding_rate": ui.number_column(
+                    "col.forwarding_rate", "forwarding_rate", fmt=ui.PCT
+                ),
+                "resolved": ui.number_column("col.resolved", "resolved"),
+                "resolution_wd_median": ui.number_column(
+                    "col.median_wd", "resolution_wd_median", fmt="%.1f"
+                ),
+                "resolution_wd_p90": ui.number_column(
+                    "col.p90_wd", "resolution_wd_p90", fmt="%.1f"
+                ),
+                "backlog_end": ui.number_column("col.backlog", "backlog_end"),
+                "overdue_backlog_end": ui.number_column("col.overdue", "overdue_backlog_end"),
+                "satisfaction_shrunk": ui.number_column(
+                    "col.satisfaction", "satisfaction_shrunk", fmt="%.2f"
+                ),
+                "score": ui.number_column("col.score", "score", fmt="%.0f"),
+                "rating": st.column_config.TextColumn(
+                    t("col.rating"), help=ui.definition_link("rating")
+                ),
                 "note": st.column_config.TextColumn(t("col.status")),
             },
         )
 
 # --- trend -----------------------------------------------------------------------------
 st.header(t("ov.trend_title"))
-st.caption(t("ov.trend_caption"))
+st.caption(
+    t("ov.trend_caption")
+    + " "
+    + ui.definitions_caption(
+        (t("col.resolution_rate"), "resolution_rate"),
+        (t("col.median_wd"), "resolution_wd_median"),
+        (t("col.p90_wd"), "resolution_wd_p90"),
+        (t("col.provisional"), "provisional"),
+    )
+)
 left, right = st.columns(2)
 with left:
     st.subheader(t("ov.trend_compliance"))
@@ -228,8 +354,8 @@ with left:
             judged,
             month="month",
             value="resolution_rate",
-            low="resolution_low",
-            high="resolution_high",
+            low="resolution_rate_low",
+            high="resolution_rate_high",
             provisional="provisional",
             y_title=t("col.resolution_rate"),
             percent=True,
@@ -273,7 +399,9 @@ else:
     with left:
         st.subheader(t("ov.channels"))
         multi = int(channels["multi_channel_cases"].max() or 0) if channels.height else 0
-        st.caption(t("ov.channels_caption", n=ui.fmt_int(multi)))
+        st.caption(
+            t("ov.channels_caption", n=ui.fmt_int(multi)) + " " + ui.definition_link("merge")
+        )
         st.altair_chart(
             charts.count_bars(channels, category="channel", count="cases", x_title=t("col.count")),
             width="stretch",
@@ -281,7 +409,7 @@ else:
         )
     with right:
         st.subheader(t("ov.districts"))
-        st.caption(t("ov.districts_caption"))
+        st.caption(t("ov.districts_caption") + " " + ui.definition_link("status"))
         groups = ["resolved", "open", "closed"]
         labels = {g: t(f"status_group.{g}") for g in groups}
         shown = districts.with_columns(

@@ -40,7 +40,15 @@ if officers.is_empty():
     st.info(t("off.empty", month=month))
     st.stop()
 
-st.caption(t("off.count", n=ui.fmt_int(officers.height), month=month))
+st.caption(
+    t("off.count", n=ui.fmt_int(officers.height), month=month)
+    + " "
+    + ui.definitions_caption(
+        (t("col.resolution_rate"), "resolution_rate"),
+        (t("col.score"), "score"),
+        (t("col.rating"), "rating"),
+    )
+)
 
 table = officers.select(
     "officer_nip",
@@ -51,16 +59,11 @@ table = officers.select(
     "response_rate",
     "resolution_due",
     "resolution_rate",
-    pl.struct("resolution_rate_low", "resolution_rate_high")
-    .map_elements(
-        lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
-        return_dtype=pl.String,
-    )
-    .alias("resolution_interval"),
+    ui.interval_words(officers, "resolution_rate", "resolution_interval"),
     "resolution_wd_median",
     "satisfaction_shrunk",
     "score",
-    pl.col("rating").map_elements(rating_label, return_dtype=pl.String).alias("rating_label"),
+    ui.words(officers, "rating", rating_label, "rating_label"),
     "provisional",
 )
 event = st.dataframe(
@@ -72,20 +75,34 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     column_config={
-        "officer_nip": st.column_config.TextColumn(t("col.nip"), pinned=True),
+        "officer_nip": st.column_config.TextColumn(
+            t("col.nip"), pinned=True, help=ui.definition_link("officer_nip")
+        ),
         "officer_name": st.column_config.TextColumn(t("col.name"), pinned=True),
-        "unit_code": st.column_config.TextColumn(t("col.unit"), help=t("off.unit_help")),
-        "received": st.column_config.NumberColumn(t("col.received")),
-        "resolved": st.column_config.NumberColumn(t("col.resolved")),
-        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
-        "resolution_due": st.column_config.NumberColumn(t("col.resolution_due")),
-        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"), format=ui.PCT),
-        "resolution_interval": st.column_config.TextColumn(t("col.interval")),
-        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
-        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"), format="%.2f"),
-        "score": st.column_config.NumberColumn(t("col.score"), format="%.0f"),
-        "rating_label": st.column_config.TextColumn(t("col.rating"), help=t("off.rating_help")),
-        "provisional": st.column_config.CheckboxColumn(t("col.provisional")),
+        "unit_code": st.column_config.TextColumn(
+            t("col.unit"), help=ui.with_definition(t("off.unit_help"), "unit_code")
+        ),
+        "received": ui.number_column("col.received", "received"),
+        "resolved": ui.number_column("col.resolved", "resolved"),
+        "response_rate": ui.number_column("col.response_rate", "response_rate", fmt=ui.PCT),
+        "resolution_due": ui.number_column("col.resolution_due", "resolution_due"),
+        "resolution_rate": ui.number_column("col.resolution_rate", "resolution_rate", fmt=ui.PCT),
+        "resolution_interval": st.column_config.TextColumn(
+            t("col.interval"), help=ui.definition_link("wilson")
+        ),
+        "resolution_wd_median": ui.number_column(
+            "col.median_wd", "resolution_wd_median", fmt="%.1f"
+        ),
+        "satisfaction_shrunk": ui.number_column(
+            "col.satisfaction", "satisfaction_shrunk", fmt="%.2f"
+        ),
+        "score": ui.number_column("col.score", "score", fmt="%.0f"),
+        "rating_label": st.column_config.TextColumn(
+            t("col.rating"), help=ui.with_definition(t("off.rating_help"), "rating")
+        ),
+        "provisional": st.column_config.CheckboxColumn(
+            t("col.provisional"), help=ui.definition_link("provisional")
+        ),
     },
 )
 selected = event.selection.rows if event is not None else []

@@ -80,46 +80,97 @@ row = history.filter(pl.col("month") == month).row(0, named=True)
 
 # --- the chosen month ------------------------------------------------------------------
 st.subheader(t("prof.month_numbers", month=month))
-cols = st.columns(4) + st.columns(3)
-cols[0].metric(t("prof.metric_received"), ui.fmt_int(row["received"]), border=True)
-cols[1].metric(t("prof.metric_resolved"), ui.fmt_int(row["resolved"]), border=True)
+# forwarding deadlines only for officers who verify complaints (admins) in some month
+verifies = bool(history["forwarding_due"].sum())
+cols = st.columns(4) + st.columns(4 if verifies else 3)
+next_col = iter(cols[4:])
+
+
+def _number(col, label: str, value: str, anchor: str, help_text: str, note: str = "") -> None:
+    """One number with its help, a note below it and the link to its definition."""
+    col.metric(
+        label, value, help=ui.with_definition(help_text, anchor), border=True, height="stretch"
+    )
+    link = ui.definition_link(anchor)
+    col.caption(f"{note} · {link}" if note else link)
+
+
+_number(
+    cols[0],
+    t("prof.metric_received"),
+    ui.fmt_int(row["received"]),
+    "received",
+    t("prof.received_help"),
+)
+_number(
+    cols[1],
+    t("prof.metric_resolved"),
+    ui.fmt_int(row["resolved"]),
+    "resolved",
+    t("prof.resolved_help"),
+)
 for col, kind, label in (
     (cols[2], "response", "prof.metric_response"),
     (cols[3], "resolution", "prof.metric_resolution"),
 ):
-    col.metric(
+    met, due = ui.fmt_int(row[f"{kind}_met"]), ui.fmt_int(row[f"{kind}_due"])
+    interval = ui.fmt_interval(row[f"{kind}_rate_low"], row[f"{kind}_rate_high"])
+    _number(
+        col,
         t(label),
         ui.fmt_pct(row[f"{kind}_rate"]),
-        help=t(
+        f"{kind}_rate",
+        t(
             "prof.rate_help",
-            met=ui.fmt_int(row[f"{kind}_met"]),
-            due=ui.fmt_int(row[f"{kind}_due"]),
+            met=met,
+            due=due,
             low=ui.fmt_pct(row[f"{kind}_rate_low"]),
             high=ui.fmt_pct(row[f"{kind}_rate_high"]),
         ),
-        border=True,
+        f"{met}/{due} · {t('interval')} {interval}",
     )
-    met, due = ui.fmt_int(row[f"{kind}_met"]), ui.fmt_int(row[f"{kind}_due"])
-    interval = ui.fmt_interval(row[f"{kind}_rate_low"], row[f"{kind}_rate_high"])
-    col.caption(f"{met}/{due} · {t('interval')} {interval}")
-cols[4].metric(t("prof.metric_median"), ui.fmt_wd(row["resolution_wd_median"]), border=True)
-cols[5].metric(
+if verifies:
+    _number(
+        next(next_col),
+        t("prof.metric_forwarding"),
+        ui.fmt_pct(row["forwarding_rate"]),
+        "forwarding_rate",
+        t(
+            "prof.forwarding_help",
+            met=ui.fmt_int(row["forwarding_met"]),
+            due=ui.fmt_int(row["forwarding_due"]),
+            low=ui.fmt_pct(row["forwarding_low"]),
+            high=ui.fmt_pct(row["forwarding_high"]),
+        ),
+        f"{ui.fmt_int(row['forwarding_met'])}/{ui.fmt_int(row['forwarding_due'])}",
+    )
+_number(
+    next(next_col),
+    t("prof.metric_median"),
+    ui.fmt_wd(row["resolution_wd_median"]),
+    "resolution_wd_median",
+    t("prof.median_help", p90=ui.fmt_wd(row["resolution_wd_p90"])),
+)
+_number(
+    next(next_col),
     t("prof.metric_satisfaction"),
     ui.fmt_num(row["satisfaction_shrunk"], 2),
-    help=t(
+    "satisfaction_shrunk",
+    t(
         "prof.satisfaction_help",
         n=ui.fmt_int(row["ratings_n"]),
         mean=ui.fmt_num(row["satisfaction_mean"], 2),
     ),
-    border=True,
+    t("ov.ratings", n=ui.fmt_int(row["ratings_n"])),
 )
-with cols[6].container(border=True):
+with next(next_col).container(border=True):
     st.metric(
         t("prof.metric_rating"),
         ui.fmt_num(row["score"], 0),
-        help=t("off.rating_help"),
+        help=ui.with_definition(t("off.rating_help"), "rating"),
     )
     st.markdown(ui.rating_badge(row["rating"]))
+    st.caption(ui.definitions_caption((t("col.score"), "score"), (t("col.rating"), "rating")))
 
 # --- over time -------------------------------------------------------------------------
 st.subheader(t("prof.history"))
@@ -136,7 +187,15 @@ rates = pl.concat(
         for kind in ("response", "resolution")
     ]
 ).filter(pl.col("rate").is_not_null())
-st.caption(t("prof.rates_chart"))
+st.caption(
+    t("prof.rates_chart")
+    + " "
+    + ui.definitions_caption(
+        (t("col.response_rate"), "response_rate"),
+        (t("col.resolution_rate"), "resolution_rate"),
+        (t("col.interval"), "wilson"),
+    )
+)
 if rates.is_empty():
     st.info(t("prof.no_rates"))
 else:
@@ -154,56 +213,73 @@ else:
         width="stretch",
         key="chart_officer_rates",
     )
+recent = history.sort("month", descending=True)
+monthly = recent.with_columns(
+    ui.percent_of("response_rate", "resolution_rate", "forwarding_rate")
+).select(
+    "month",
+    "unit_code",
+    "received",
+    "resolved",
+    "response_due",
+    "response_rate",
+    "resolution_due",
+    "resolution_rate",
+    ui.interval_words(recent, "resolution_rate"),
+    "forwarding_due",
+    "forwarding_rate",
+    "resolution_wd_median",
+    "backlog_end",
+    "overdue_backlog_end",
+    "ratings_n",
+    "satisfaction_shrunk",
+    "observed_expected_ratio",
+    "score",
+    ui.words(recent, "rating", rating_label, "rating"),
+    "provisional",
+    "case_count",
+)
 st.dataframe(
-    history.sort("month", descending=True)
-    .with_columns(ui.percent_of("response_rate", "resolution_rate"))
-    .select(
-        "month",
-        "unit_code",
-        "received",
-        "resolved",
-        "response_due",
-        "response_rate",
-        "resolution_due",
-        "resolution_rate",
-        pl.struct("resolution_rate_low", "resolution_rate_high")
-        .map_elements(
-            lambda s: ui.fmt_interval(s["resolution_rate_low"], s["resolution_rate_high"]),
-            return_dtype=pl.String,
-        )
-        .alias("interval"),
-        "resolution_wd_median",
-        "backlog_end",
-        "overdue_backlog_end",
-        "ratings_n",
-        "satisfaction_shrunk",
-        "observed_expected_ratio",
-        "score",
-        pl.col("rating").map_elements(rating_label, return_dtype=pl.String),
-        "provisional",
-    ),
+    monthly if verifies else monthly.drop("forwarding_due", "forwarding_rate"),
     hide_index=True,
     placeholder=ui.MISSING,
     key="officer_history_table",
     column_config={
-        "month": st.column_config.TextColumn(t("col.month"), pinned=True),
-        "unit_code": st.column_config.TextColumn(t("col.unit")),
-        "received": st.column_config.NumberColumn(t("col.received")),
-        "resolved": st.column_config.NumberColumn(t("col.resolved")),
-        "response_due": st.column_config.NumberColumn(t("col.response_due_long")),
-        "response_rate": st.column_config.NumberColumn(t("col.response_rate"), format=ui.PCT),
-        "resolution_due": st.column_config.NumberColumn(t("col.resolution_due_long")),
-        "resolution_rate": st.column_config.NumberColumn(t("col.resolution_rate"), format=ui.PCT),
-        "interval": st.column_config.TextColumn(t("col.interval")),
-        "resolution_wd_median": st.column_config.NumberColumn(t("col.median_wd"), format="%.1f"),
-        "backlog_end": st.column_config.NumberColumn(t("col.backlog")),
-        "overdue_backlog_end": st.column_config.NumberColumn(t("col.overdue")),
-        "ratings_n": st.column_config.NumberColumn(t("col.ratings_n")),
-        "satisfaction_shrunk": st.column_config.NumberColumn(t("col.satisfaction"), format="%.2f"),
-        "observed_expected_ratio": st.column_config.NumberColumn(t("col.oe_ratio"), format="%.2f"),
-        "score": st.column_config.NumberColumn(t("col.score"), format="%.0f"),
-        "rating": st.column_config.TextColumn(t("col.rating")),
-        "provisional": st.column_config.CheckboxColumn(t("col.provisional")),
+        "month": st.column_config.TextColumn(
+            t("col.month"), pinned=True, help=ui.definition_link("month")
+        ),
+        "unit_code": st.column_config.TextColumn(
+            t("col.unit"), help=ui.definition_link("unit_code")
+        ),
+        "received": ui.number_column("col.received", "received"),
+        "resolved": ui.number_column("col.resolved", "resolved"),
+        "response_due": ui.number_column("col.response_due_long", "response_due"),
+        "response_rate": ui.number_column("col.response_rate", "response_rate", fmt=ui.PCT),
+        "resolution_due": ui.number_column("col.resolution_due_long", "resolution_due"),
+        "resolution_rate": ui.number_column("col.resolution_rate", "resolution_rate", fmt=ui.PCT),
+        "interval": st.column_config.TextColumn(
+            t("col.interval"), help=ui.definition_link("wilson")
+        ),
+        "forwarding_due": ui.number_column("col.forwarding_due", "forwarding_due"),
+        "forwarding_rate": ui.number_column("col.forwarding_rate", "forwarding_rate", fmt=ui.PCT),
+        "resolution_wd_median": ui.number_column(
+            "col.median_wd", "resolution_wd_median", fmt="%.1f"
+        ),
+        "backlog_end": ui.number_column("col.backlog", "backlog_end"),
+        "overdue_backlog_end": ui.number_column("col.overdue", "overdue_backlog_end"),
+        "ratings_n": ui.number_column("col.ratings_n", "ratings_n"),
+        "satisfaction_shrunk": ui.number_column(
+            "col.satisfaction", "satisfaction_shrunk", fmt="%.2f"
+        ),
+        "observed_expected_ratio": ui.number_column(
+            "col.oe_ratio", "observed_expected_ratio", fmt="%.2f"
+        ),
+        "score": ui.number_column("col.score", "score", fmt="%.0f"),
+        "rating": st.column_config.TextColumn(t("col.rating"), help=ui.definition_link("rating")),
+        "provisional": st.column_config.CheckboxColumn(
+            t("col.provisional"), help=ui.definition_link("provisional")
+        ),
+        "case_count": ui.number_column("col.cases", "holder_facts"),
     },
 )
 
@@ -213,15 +289,44 @@ cases = data.officer_cases(snap, nip, month, viewer)
 if cases.is_empty():
     st.info(t("prof.no_cases"))
     st.stop()
-st.caption(t("prof.cases_caption", n=ui.fmt_int(cases.height)))
-# cases that count in this month's deadlines and volumes first, held backlog after
-cases = cases.sort(
-    pl.col("roles").list.set_difference(["other"]).list.len() == 0, "received_at", "case_id"
+st.caption(
+    t("prof.cases_caption", n=ui.fmt_int(cases.height), month=month)
+    + " "
+    + ui.definitions_caption(
+        ("holder_facts", "holder_facts"), (t("col.resolution_wd"), "cases_table")
+    )
 )
+# cases that count in this month's deadlines and volumes first, those only in the backlog after
+cases = cases.sort(
+    pl.col("facts").list.set_difference(["backlog"]).list.len() == 0, "received_at", "case_id"
+)
+WD = t("wd.short")
 
 
-def _roles(roles: list[str]) -> str:
-    return ", ".join(t_or(f"role.{r}", r) for r in roles)
+def _fact(row: dict) -> str:
+    """One holder_facts row in words: 'tenggat tanggapan ✓ 3 HK', 'penilaian warga 4/5'."""
+    fact = row["fact"]
+    text = t_or(f"fact.{fact}", fact)
+    if fact in ("forwarding", "response", "resolution"):
+        mark = "✓" if row["met"] else "✗"
+        days = "" if row["wd"] is None else f" {row['wd']} {WD}"
+        return f"{text} {mark}{days}"
+    if fact == "resolved":
+        days = "" if row["wd"] is None else f" ({row['wd']} {WD})"
+        return text + days + (f", {t('fact.rated')}" if row["flag"] else "")
+    if fact == "resolution_event":
+        return text + (f", {t('fact.reopened')}" if row["flag"] else "")
+    if fact == "rating":
+        return f"{text} {row['score']}/5" + (
+            f" ({t('fact.not_fixed')})" if row["flag"] is False else ""
+        )
+    if fact == "backlog":
+        return text + (f", {t('fact.overdue')}" if row["flag"] else "")
+    return text
+
+
+def _facts(rows: list[dict]) -> str:
+    return "; ".join(_fact(r) for r in rows)
 
 
 def _flags(confidential: bool | None, anonymous: bool | None) -> str:
@@ -232,18 +337,21 @@ def _flags(confidential: bool | None, anonymous: bool | None) -> str:
 
 shown = cases.select(
     "case_id",
+    ui.words(cases, "fact_rows", _facts, "facts"),
     "received_at",
     "category",
     "complaint_class",
-    pl.col("status").map_elements(lambda s: t_or(f"case.status.{s}", s), return_dtype=pl.String),
+    ui.words(cases, "status", lambda s: t_or(f"case.status.{s}", s), "status"),
     "resolution_wd",
     "resolution_due_wd",
     "resolution_met",
-    pl.col("roles").map_elements(_roles, return_dtype=pl.String),
     "title",
-    pl.struct("is_confidential", "is_anonymous")
-    .map_elements(lambda s: _flags(s["is_confidential"], s["is_anonymous"]), return_dtype=pl.String)
-    .alias("flags"),
+    ui.words(
+        cases,
+        pl.struct("is_confidential", "is_anonymous"),
+        lambda s: _flags(s["is_confidential"], s["is_anonymous"]),
+        "flags",
+    ),
     pl.col("district").fill_null(t("unknown")),
 )
 st.dataframe(
@@ -252,17 +360,29 @@ st.dataframe(
     placeholder=ui.MISSING,
     key="officer_cases_table",
     column_config={
-        "case_id": st.column_config.TextColumn(t("col.case_id"), pinned=True),
+        "case_id": st.column_config.TextColumn(
+            t("col.case_id"), pinned=True, help=ui.definition_link("merge")
+        ),
+        "facts": st.column_config.TextColumn(
+            t("col.facts"),
+            width="large",
+            help=ui.with_definition(t("prof.facts_help"), "holder_facts"),
+        ),
         "received_at": st.column_config.DatetimeColumn(
             t("col.received_at"), format="YYYY-MM-DD HH:mm"
         ),
         "category": st.column_config.TextColumn(t("col.category")),
-        "complaint_class": st.column_config.TextColumn(t("col.class")),
-        "status": st.column_config.TextColumn(t("col.case_status")),
-        "resolution_wd": st.column_config.NumberColumn(t("col.resolution_wd")),
-        "resolution_due_wd": st.column_config.NumberColumn(t("col.resolution_due_wd")),
-        "resolution_met": st.column_config.CheckboxColumn(t("col.case_met")),
-        "roles": st.column_config.TextColumn(t("col.roles"), width="medium"),
+        "complaint_class": st.column_config.TextColumn(
+            t("col.class"), help=ui.definition_link("resolution_clock")
+        ),
+        "status": st.column_config.TextColumn(
+            t("col.case_status"), help=ui.definition_link("status")
+        ),
+        "resolution_wd": ui.number_column("col.resolution_wd", "cases_table"),
+        "resolution_due_wd": ui.number_column("col.resolution_due_wd", "resolution_clock"),
+        "resolution_met": st.column_config.CheckboxColumn(
+            t("col.case_met"), help=ui.definition_link("judged")
+        ),
         "title": st.column_config.TextColumn(t("col.title"), width="large"),
         "flags": st.column_config.TextColumn(t("col.flags")),
         "district": st.column_config.TextColumn(t("col.district")),
@@ -282,12 +402,12 @@ def _timeline(case: dict) -> None:
         rows.select(
             "seq",
             "event_at",
-            pl.col("event_type").map_elements(
-                lambda e: t_or(f"event.{e}", e), return_dtype=pl.String
-            ),
+            ui.words(rows, "event_type", lambda e: t_or(f"event.{e}", e), "event_type"),
             "unit_code",
             "officer_nip",
             "note",
+            pl.format("{}/{}:{}", "source", "file", "row_number").alias("origin"),
+            "source_id",
         ),
         hide_index=True,
         key=f"events_{case['case_id']}",
@@ -300,6 +420,8 @@ def _timeline(case: dict) -> None:
             "unit_code": st.column_config.TextColumn(t("col.unit")),
             "officer_nip": st.column_config.TextColumn(t("col.officer")),
             "note": st.column_config.TextColumn(t("col.note"), width="large"),
+            "origin": st.column_config.TextColumn(t("col.source")),
+            "source_id": st.column_config.TextColumn(t("col.source_id")),
         },
     )
 
