@@ -3,6 +3,7 @@
 CREATE TABLE IF NOT EXISTS officer_month (
     tenant VARCHAR, month VARCHAR, officer_nip VARCHAR, officer_name VARCHAR,
     unit_code VARCHAR, received BIGINT, resolved BIGINT,
+    forwarding_due BIGINT, forwarding_met BIGINT, forwarding_rate DOUBLE,
     response_due BIGINT, response_met BIGINT, response_rate DOUBLE,
     response_rate_low DOUBLE, response_rate_high DOUBLE,
     resolution_due BIGINT, resolution_met BIGINT, resolution_rate DOUBLE,
@@ -27,6 +28,7 @@ SELECT
     o.name,
     coalesce(o.unit_code, home.unit_code),
     m.received, m.resolved,
+    m.forwarding_due, m.forwarding_met, m.forwarding_rate,
     m.response_due, m.response_met, m.response_rate, m.response_rate_low, m.response_rate_high,
     m.resolution_due, m.resolution_met, m.resolution_rate,
     m.resolution_rate_low, m.resolution_rate_high,

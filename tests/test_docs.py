@@ -46,7 +46,7 @@ def halves() -> tuple[str, str]:
 
 def test_column_parser_reads_the_create_table_lists():
     columns = create_table_columns("tenant_month")
-    assert columns[:3] == ["tenant", "month", "received"]
+    assert columns[:4] == ["tenant", "month", "cases_received", "received"]
     assert columns[-1] == "provisional"
     assert "satisfaction_shrunk" in create_table_columns("officer_month")
     assert "forwarding_due" in create_table_columns("unit_month")
