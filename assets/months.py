@@ -7,6 +7,16 @@ from pipelines.engine import run_stage
 from pipelines.partitions import month_label, monthly
 from pipelines.resources import RaporHome
 
+# what every month table shares: one partition per month, a run may cover many
+MONTH_TABLE = dict(
+    group_name="scorecards",
+    deps=["holder_facts"],
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+)
+
 
 def _month_range(context: dg.AssetExecutionContext) -> tuple[str, str]:
     keys = context.partition_key_range
@@ -27,14 +37,7 @@ def _replace_months(context, rapor: RaporHome, table: str) -> dict:
     return {"months": f"{first}..{last}", "rows": rows, "provisional_rows": provisional}
 
 
-@dg.asset(
-    group_name="scorecards",
-    deps=["holder_facts"],
-    partitions_def=monthly,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
-    kinds={"duckdb"},
-)
+@dg.asset(**MONTH_TABLE)
 def officer_month(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """One row per officer (NIP) and month: segments received, cases resolved, response and
     resolution deadlines due and met with 95 % Wilson intervals, working-day median and p90,
@@ -71,12 +74,7 @@ def _unit_month_consistent(con, first: str, last: str) -> dg.AssetCheckResult:
 
 
 @dg.asset(
-    group_name="scorecards",
-    deps=["holder_facts"],
-    partitions_def=monthly,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
-    kinds={"duckdb"},
+    **MONTH_TABLE,
     check_specs=[dg.AssetCheckSpec("deadlines_add_up", asset="unit_month", blocking=True)],
 )
 def unit_month(context: dg.AssetExecutionContext, rapor: RaporHome):
@@ -89,14 +87,7 @@ def unit_month(context: dg.AssetExecutionContext, rapor: RaporHome):
         yield _unit_month_consistent(con, first, last)
 
 
-@dg.asset(
-    group_name="scorecards",
-    deps=["holder_facts"],
-    partitions_def=monthly,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=WAREHOUSE_POOL,
-    kinds={"duckdb"},
-)
+@dg.asset(**MONTH_TABLE)
 def tenant_month(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """One row per month for the whole tenant (leadership's headline numbers): every
     deadline, resolution, rating and backlog of the month, whoever held the case."""

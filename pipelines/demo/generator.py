@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import yaml
 
+from assets import readers
 from pipelines.demo import names as nm
 
 DAY = 86_400
@@ -35,28 +36,13 @@ EVENT_TYPES = [
 EV = {name: i for i, name in enumerate(EVENT_TYPES)}
 GAMING = ["none", "template_close", "clarify_before_deadline", "resolve_on_deadline"]
 
-COMPLAINT_COLUMNS = [
-    "source_id",
-    "channel",
-    "received_at",
-    "category",
-    "complaint_class",
-    "title",
-    "description",
-    "district",
-    "village",
-    "lat",
-    "lon",
-    "reporter_id",
-    "is_anonymous",
-    "is_confidential",
-    "due_at",
-]
-EVENT_COLUMNS = ["source_id", "event_at", "event_type", "unit_code", "officer_nip", "note"]
-RATING_COLUMNS = ["source_id", "rated_at", "score", "resolved", "comment"]
-UNIT_COLUMNS = ["unit_code", "name", "kind", "parent_code", "workweek", "valid_from", "valid_to"]
-OFFICER_COLUMNS = ["nip", "name", "unit_code", "position", "grade", "valid_from", "valid_to"]
-OVERRIDE_COLUMNS = ["date", "is_working_day", "note", "applies_to"]
+# the contract's column lists, from the one place the readers also use
+COMPLAINT_COLUMNS = list(readers.COMPLAINT_COLUMNS)
+EVENT_COLUMNS = list(readers.EVENT_COLUMNS)
+RATING_COLUMNS = list(readers.RATING_COLUMNS)
+UNIT_COLUMNS = list(readers.UNIT_COLUMNS)
+OFFICER_COLUMNS = list(readers.OFFICER_COLUMNS)
+OVERRIDE_COLUMNS = list(readers.OVERRIDE_COLUMNS)
 
 # Officers per unit kind (half-open ranges); Diskominfo also gets 4-6 LAPOR! admins.
 STAFF_SIZE = {
