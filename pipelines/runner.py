@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from pipelines.home import Home
 from pipelines.partitions import partition_key, range_tags
@@ -44,6 +45,33 @@ def instance_for(home: Home) -> dg.DagsterInstance:
     home.ensure_dirs()
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     return dg.DagsterInstance.get()
+
+
+class WarehouseBusy(PipelineFailed):
+    """Another process is writing the warehouse right now."""
+
+
+def release_dead_runs(home: Home, instance: dg.DagsterInstance) -> list[str]:
+    """Mark runs that died without finishing (killed, machine lost) as failed and free the
+    warehouse pool slot they held; otherwise the next run would wait for it forever.
+
+    A run counts as dead when nobody holds the warehouse: DuckDB allows one writer, so if
+    the file opens for writing, no run is alive."""
+    active = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+        )
+    )
+    if not active:
+        return []
+    try:
+        connect(home.warehouse_path).close()
+    except duckdb.IOException as exc:
+        raise WarehouseBusy(f"another run is writing {home.warehouse_path}: {exc}") from exc
+    for run in active:
+        instance.report_run_failed(run, message="rapor: the process running it died")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in active]
 
 
 def _materialize(selection: list[str], home: Home, instance, tags=None, partition_key=None):
@@ -98,6 +126,7 @@ def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
     """Ingest everything, then recompute `month` (YYYY-MM) or every month with data, audit,
     and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
     instance = instance_for(home)
+    release_dead_runs(home, instance)
     if month:
         run = _materialize(UPSTREAM + MONTHLY, home, instance, partition_key=partition_key(month))
         runs, months = [run], (month, month)
