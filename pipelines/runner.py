@@ -58,9 +58,7 @@ def release_dead_runs(home: Home, instance: dg.DagsterInstance) -> list[str]:
     A run counts as dead when nobody holds the warehouse: DuckDB allows one writer, so if
     the file opens for writing, no run is alive."""
     active = instance.get_runs(
-        filters=dg.RunsFilter(
-            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
-        )
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED])
     )
     if not active:
         return []
