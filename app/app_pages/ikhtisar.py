@@ -185,16 +185,21 @@ if units.is_empty():
     st.info(t("ov.no_units", month=month))
 else:
     ranked_label, insufficient_label = t("ov.ranked"), t("insufficient")
-    by_rate = units.with_columns(
-        pl.when(pl.col("ranked"))
-        .then(pl.format("{}. {}", pl.col("rank"), pl.col("unit_name")))
-        .otherwise(pl.format("– {}", pl.col("unit_name")))
-        .alias("label"),
-        pl.when(pl.col("ranked"))
-        .then(pl.lit(ranked_label))
-        .otherwise(pl.lit(insufficient_label))
-        .alias("group"),
-    )
+
+    def labelled(frame: pl.DataFrame, ranked: str, rank: str) -> pl.DataFrame:
+        """Bar labels "3. Dinas ..." for ranked units, "– Dinas ..." for the others."""
+        return frame.with_columns(
+            pl.when(pl.col(ranked))
+            .then(pl.format("{}. {}", pl.col(rank), pl.col("unit_name")))
+            .otherwise(pl.format("– {}", pl.col("unit_name")))
+            .alias("label"),
+            pl.when(pl.col(ranked))
+            .then(pl.lit(ranked_label))
+            .otherwise(pl.lit(insufficient_label))
+            .alias("group"),
+        )
+
+    by_rate = labelled(units, "ranked", "rank")
     with st.container():
         st.subheader(t("ov.rank_compliance"))
         st.caption(
@@ -222,19 +227,14 @@ else:
             width="stretch",
             key="chart_rank_compliance",
         )
-    by_median = units.sort(
-        ["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
-        descending=[True, False, False, False],
-        nulls_last=True,
-    ).with_columns(
-        pl.when(pl.col("ranked_median"))
-        .then(pl.format("{}. {}", pl.col("rank_median"), pl.col("unit_name")))
-        .otherwise(pl.format("– {}", pl.col("unit_name")))
-        .alias("label"),
-        pl.when(pl.col("ranked_median"))
-        .then(pl.lit(ranked_label))
-        .otherwise(pl.lit(insufficient_label))
-        .alias("group"),
+    by_median = labelled(
+        units.sort(
+            ["ranked_median", "rank_median", "resolution_wd_median", "unit_name"],
+            descending=[True, False, False, False],
+            nulls_last=True,
+        ),
+        "ranked_median",
+        "rank_median",
     )
     with st.container():
         st.subheader(t("ov.rank_median"))
