@@ -16,7 +16,8 @@ from pipelines.resources import RaporHome
 def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """One row per case (`cases`): the same complaint through several channels counted once,
     with status, holder, resolution clock in working days and its deadline; plus the tables
-    behind it: `case_members`, `case_events`, `case_pauses`, `segments`, `clocks`."""
+    behind it: `case_members`, `case_events`, `segments`, `clocks` (the clarification
+    pauses and per-case heads in between are temporary tables of the run)."""
     params = rapor.sql_params()
     with rapor.warehouse() as con:
         run_stage(con, "cases", params)

@@ -2,20 +2,29 @@
 -- final resolution (a resolution undone by a later reopening does not count), closing
 -- status and the final holder. Free text (title, description, notes) stays in the staged
 -- tables and joins in at publication: carrying it through every stage costs time.
-CREATE OR REPLACE TABLE case_heads AS
+CREATE OR REPLACE TEMP TABLE case_heads AS
 WITH members AS (
+    -- most cases have one member: only the merged ones need grouping
+    SELECT case_key, case_id, received_at, [channel] AS channels, member_count
+    FROM case_members
+    WHERE member_count = 1
+    UNION ALL
     SELECT
         case_key,
-        any_value(case_id) AS case_id,
-        min(received_at) AS received_at,
-        list_sort(list_distinct(list(channel))) AS channels,
-        count(*) AS member_count
+        any_value(case_id),
+        min(received_at),
+        list_sort(list_distinct(list(channel))),
+        count(*)
     FROM case_members
+    WHERE member_count > 1
     GROUP BY case_key
 ), lifecycle AS (
     SELECT
         case_key,
         min(event_at) FILTER (WHERE event_type = 'forwarded') AS forwarded_at,
+        -- the admin's first act, which ends the forwarding clock
+        min(event_at) FILTER (WHERE event_type IN ('forwarded', 'archived', 'rejected'))
+            AS admin_acted_at,
         min(event_at) FILTER (WHERE event_type = 'responded') AS first_response_at,
         coalesce(max(seq) FILTER (WHERE event_type = 'resolved'), -1) AS resolved_seq,
         coalesce(max(seq) FILTER (WHERE event_type = 'reopened'), -1) AS reopened_seq,
@@ -60,6 +69,7 @@ SELECT
     c.is_confidential,
     c.due_at AS source_due_at,
     l.forwarded_at,
+    l.admin_acted_at,
     l.first_response_at,
     CASE WHEN l.last_closing_type = 'resolved' THEN l.last_resolved_at END AS resolved_at,
     coalesce(l.reopen_count, 0) AS reopen_count,

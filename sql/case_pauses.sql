@@ -1,6 +1,6 @@
 -- Clarification pauses: from a clarification_requested to the next clarified (open if none).
 -- A second request while one is pending does not start another pause.
-CREATE OR REPLACE TABLE case_pauses AS
+CREATE OR REPLACE TEMP TABLE case_pauses AS
 WITH pause_events AS (
     SELECT
         case_key, seq, event_at, event_type,

@@ -7,18 +7,12 @@
 -- date(requested) < d <= date(clarified) are not counted, and push the deadline back.
 -- An open clock is measured up to $as_of_date; an open pause runs up to it too.
 CREATE OR REPLACE TABLE clocks AS
-WITH first_admin_act AS (
-    SELECT case_key, min(event_at) AS acted_at
-    FROM case_events
-    WHERE event_type IN ('forwarded', 'archived', 'rejected')
-    GROUP BY case_key
-), clock_list AS (
-    SELECT h.case_key, 0 AS segment_no, 'forwarding' AS clock, h.received_at AS start_at,
-           a.acted_at AS end_at, 'tenant-5d' AS calendar_key,
+WITH clock_list AS (
+    SELECT case_key, 0 AS segment_no, 'forwarding' AS clock, received_at AS start_at,
+           admin_acted_at AS end_at, 'tenant-5d' AS calendar_key,
            CAST($forwarding_wd AS INTEGER) AS allowed_wd, false AS pausable,
            CAST(NULL AS DATE) AS fixed_due_date
-    FROM case_heads AS h
-    LEFT JOIN first_admin_act AS a USING (case_key)
+    FROM case_heads
     UNION ALL
     SELECT case_key, segment_no, 'response', start_at, response_end_at, calendar_key,
            CAST($response_wd AS INTEGER), true, NULL

@@ -32,42 +32,71 @@ WITH monthly_ratings AS (
     GROUP BY w.month, c.category
 ), facts AS (
     SELECT
-        f.*,
-        CASE grain WHEN 'officer' THEN f.officer_nip WHEN 'unit' THEN f.unit_code
-                   ELSE 'all' END AS holder,
-        r.rate AS category_rate
-    FROM holder_facts AS f
-    LEFT JOIN category_rate AS r
-        ON f.fact = 'resolution' AND r.month = f.month AND r.category = f.category
-    WHERE f.month BETWEEN month_from AND month_to
-), grouped AS (
-    SELECT
         month,
-        holder,
-        count(*) FILTER (WHERE fact = 'received') AS received,
-        count(*) FILTER (WHERE fact = 'resolved') AS resolved,
-        count(*) FILTER (WHERE fact = 'forwarding') AS forwarding_due,
-        count(*) FILTER (WHERE fact = 'forwarding' AND met) AS forwarding_met,
-        count(*) FILTER (WHERE fact = 'response') AS response_due,
-        count(*) FILTER (WHERE fact = 'response' AND met) AS response_met,
-        count(*) FILTER (WHERE fact = 'resolution') AS resolution_due,
-        count(*) FILTER (WHERE fact = 'resolution' AND met) AS resolution_met,
-        quantile_cont(wd, 0.5) FILTER (WHERE fact = 'resolved') AS resolution_wd_median,
-        quantile_cont(wd, 0.9) FILTER (WHERE fact = 'resolved') AS resolution_wd_p90,
-        count(*) FILTER (WHERE fact = 'backlog') AS backlog_end,
-        count(*) FILTER (WHERE fact = 'backlog' AND flag) AS overdue_backlog_end,
-        count(*) FILTER (WHERE fact = 'rating') AS ratings_n,
-        sum(score) FILTER (WHERE fact = 'rating') AS ratings_sum,
-        avg(score) FILTER (WHERE fact = 'rating') AS satisfaction_mean,
-        count(*) FILTER (WHERE fact = 'rating' AND flag = false) AS ratings_not_fixed,
-        count(*) FILTER (WHERE fact = 'resolved' AND flag) AS resolved_rated,
-        count(*) FILTER (WHERE fact = 'resolution_event') AS resolution_events,
-        count(*) FILTER (WHERE fact = 'resolution_event' AND flag) AS reopened_in_window,
-        CAST(avg(category_rate) FILTER (WHERE fact = 'resolution') AS DOUBLE)
-            AS expected_resolution_rate
+        CASE grain WHEN 'officer' THEN officer_nip WHEN 'unit' THEN unit_code
+                   ELSE 'all' END AS holder,
+        fact,
+        CASE WHEN fact = 'resolution' THEN category END AS category,
+        met,
+        flag,
+        score,
+        wd
+    FROM holder_facts
+    WHERE month BETWEEN month_from AND month_to
+), counted AS (
+    -- counts per fact (and per category for resolution deadlines) first, columns after:
+    -- one narrow aggregation over the facts instead of a filtered one per measure
+    SELECT
+        month, holder, fact, category,
+        count(*) AS n,
+        count(*) FILTER (WHERE met) AS met_n,
+        count(*) FILTER (WHERE flag) AS flag_n,
+        count(*) FILTER (WHERE NOT flag) AS not_flag_n,
+        sum(score) AS score_sum
     FROM facts
     WHERE holder IS NOT NULL
-    GROUP BY month, holder
+    GROUP BY ALL
+), durations AS (
+    SELECT
+        month, holder,
+        quantile_cont(wd, 0.5) AS resolution_wd_median,
+        quantile_cont(wd, 0.9) AS resolution_wd_p90
+    FROM facts
+    WHERE holder IS NOT NULL AND fact = 'resolved'
+    GROUP BY ALL
+), grouped AS (
+    SELECT
+        c.month,
+        c.holder,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'received'), 0) AS received,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'resolved'), 0) AS resolved,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'forwarding'), 0) AS forwarding_due,
+        coalesce(sum(c.met_n) FILTER (WHERE c.fact = 'forwarding'), 0) AS forwarding_met,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'response'), 0) AS response_due,
+        coalesce(sum(c.met_n) FILTER (WHERE c.fact = 'response'), 0) AS response_met,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'resolution'), 0) AS resolution_due,
+        coalesce(sum(c.met_n) FILTER (WHERE c.fact = 'resolution'), 0) AS resolution_met,
+        any_value(d.resolution_wd_median) AS resolution_wd_median,
+        any_value(d.resolution_wd_p90) AS resolution_wd_p90,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'backlog'), 0) AS backlog_end,
+        coalesce(sum(c.flag_n) FILTER (WHERE c.fact = 'backlog'), 0) AS overdue_backlog_end,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'rating'), 0) AS ratings_n,
+        sum(c.score_sum) FILTER (WHERE c.fact = 'rating') AS ratings_sum,
+        sum(c.score_sum) FILTER (WHERE c.fact = 'rating')
+            / sum(c.n) FILTER (WHERE c.fact = 'rating') AS satisfaction_mean,
+        coalesce(sum(c.not_flag_n) FILTER (WHERE c.fact = 'rating'), 0) AS ratings_not_fixed,
+        coalesce(sum(c.flag_n) FILTER (WHERE c.fact = 'resolved'), 0) AS resolved_rated,
+        coalesce(sum(c.n) FILTER (WHERE c.fact = 'resolution_event'), 0) AS resolution_events,
+        coalesce(sum(c.flag_n) FILTER (WHERE c.fact = 'resolution_event'), 0)
+            AS reopened_in_window,
+        CAST(sum(r.rate * c.n) FILTER (WHERE c.fact = 'resolution')
+             / sum(c.n) FILTER (WHERE c.fact = 'resolution' AND r.rate IS NOT NULL) AS DOUBLE)
+            AS expected_resolution_rate
+    FROM counted AS c
+    LEFT JOIN category_rate AS r
+        ON c.fact = 'resolution' AND r.month = c.month AND r.category = c.category
+    LEFT JOIN durations AS d ON d.month = c.month AND d.holder = c.holder
+    GROUP BY c.month, c.holder
 ), rated AS (
     SELECT
         g.*,
