@@ -4,33 +4,37 @@
 -- The primary member is the one with the most lifecycle events (the one that was handled),
 -- then the earliest; its complaint_key is the case_key.
 CREATE OR REPLACE TABLE case_members AS
-WITH event_counts AS (
-    SELECT complaint_key, count(*) AS events FROM stg_events GROUP BY complaint_key
-), keyed AS (
+WITH keyed AS (
     SELECT
-        c.complaint_key, c.source, c.source_id, c.channel, c.received_at, c.reporter_hash,
-        c.category, lower(coalesce(c.village, c.district, '')) AS place,
-        coalesce(n.events, 0) AS events
-    FROM stg_complaints AS c
-    LEFT JOIN event_counts AS n USING (complaint_key)
+        complaint_key, source, source_id, channel, received_at, reporter_hash, category,
+        lower(coalesce(village, district, '')) AS place
+    FROM stg_complaints
 ), shared_keys AS (
-    -- only complaints whose reporter, category and place recur can merge: the windows below
-    -- run on those few instead of on every complaint
+    -- only complaints whose reporter, category and place recur can merge: the windows and
+    -- event counts below run on those few instead of on every complaint
     SELECT reporter_hash, category, place
     FROM keyed
     WHERE reporter_hash IS NOT NULL
     GROUP BY ALL
     HAVING count(*) > 1
+), candidates AS (
+    SELECT * FROM keyed SEMI JOIN shared_keys USING (reporter_hash, category, place)
+), event_counts AS (
+    SELECT complaint_key, count(*) AS events
+    FROM stg_events
+    SEMI JOIN candidates USING (complaint_key)
+    GROUP BY complaint_key
 ), gaps AS (
     SELECT
-        k.*,
-        CASE WHEN received_at - lag(received_at) OVER w
+        c.*,
+        coalesce(n.events, 0) AS events,
+        CASE WHEN c.received_at - lag(c.received_at) OVER w
                   <= to_days(CAST($merge_window_days AS INTEGER)) THEN 0 ELSE 1
         END AS starts_group
-    FROM keyed AS k
-    SEMI JOIN shared_keys USING (reporter_hash, category, place)
-    WINDOW w AS (PARTITION BY reporter_hash, category, place
-                 ORDER BY received_at, complaint_key)
+    FROM candidates AS c
+    LEFT JOIN event_counts AS n USING (complaint_key)
+    WINDOW w AS (PARTITION BY c.reporter_hash, c.category, c.place
+                 ORDER BY c.received_at, c.complaint_key)
 ), chained AS (
     SELECT
         *,
@@ -46,28 +50,34 @@ WITH event_counts AS (
         count(*) AS member_count
     FROM chained
     GROUP BY ALL
-), members AS (
-    SELECT k.complaint_key, g.case_key, g.member_count
-    FROM chained AS k
-    JOIN groups AS g USING (reporter_hash, category, place, group_no)
-    UNION ALL
-    SELECT complaint_key, complaint_key, 1
-    FROM keyed AS k
-    ANTI JOIN shared_keys USING (reporter_hash, category, place)
 )
 SELECT
-    m.case_key,
+    g.case_key,
     p.source || ':' || p.source_id AS case_id,
     k.complaint_key,
     k.source,
     k.source_id,
     k.channel,
     k.received_at,
-    k.complaint_key = m.case_key AS is_primary,
-    m.member_count,
-    CASE WHEN m.member_count > 1
+    k.complaint_key = g.case_key AS is_primary,
+    g.member_count,
+    CASE WHEN g.member_count > 1
         THEN 'same reporter, category and place within ' || $merge_window_days || ' days'
     END AS match_evidence
-FROM members AS m
-JOIN keyed AS k USING (complaint_key)
-JOIN keyed AS p ON p.complaint_key = m.case_key;
+FROM chained AS k
+JOIN groups AS g USING (reporter_hash, category, place, group_no)
+JOIN candidates AS p ON p.complaint_key = g.case_key
+UNION ALL
+SELECT
+    complaint_key,
+    source || ':' || source_id,
+    complaint_key,
+    source,
+    source_id,
+    channel,
+    received_at,
+    true,
+    1,
+    NULL
+FROM keyed
+ANTI JOIN shared_keys USING (reporter_hash, category, place);
