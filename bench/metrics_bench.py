@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 STAGED = ("stg_complaints", "stg_events", "stg_ratings", "ref_units", "ref_officers",
           "calendar_days")  # fmt: skip
 MEMORY_LIMIT = {1: None, 10: "3GB"}
+STAGE_NAMES = ("cases", "facts", "officer_month", "unit_month", "tenant_month")
 
 HANDWRITTEN = """
 WITH final AS (
@@ -136,8 +137,10 @@ def measure(kind: str, staged: Path, memory_limit: str | None) -> dict:
         capture_output=True, text=True,
     )  # fmt: skip
     if out.returncode:
-        tail = "\n".join(out.stderr.strip().splitlines()[-12:])
-        return {"kind": kind, "failed": tail.splitlines()[-1] if tail else "?", "stderr": tail}
+        lines = out.stderr.strip().splitlines()
+        error = next((x for x in reversed(lines) if "Error" in x), lines[-1] if lines else "?")
+        progress = [x for x in lines if x.split(" ", 1)[0] in STAGE_NAMES]
+        return {"kind": kind, "failed": error, "progress": progress[-1] if progress else None}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -172,8 +175,10 @@ def child(kind: str, staged: Path, memory_limit: str) -> None:
         timings: dict[str, float] = {}
         months = {**params, "month_from": "2024-11", "month_to": "2026-10"}
         for stage in ("cases", "facts", *MONTH_STAGES):
-            run_stage(con, stage, months if stage in MONTH_STAGES else params, timings)
-            print(stage, {k: round(v, 2) for k, v in timings.items()}, file=sys.stderr)
+            try:
+                run_stage(con, stage, months if stage in MONTH_STAGES else params, timings)
+            finally:  # on failure too: which files ran shows where it failed
+                print(stage, {k: round(v, 2) for k, v in timings.items()}, file=sys.stderr)
         result["stages"] = {k: round(v, 2) for k, v in timings.items()}
         result["rows"] = con.execute("SELECT count(*) FROM unit_month").fetchone()[0]
     elif kind == "handwritten":
@@ -267,7 +272,8 @@ def main() -> None:
         hand = next(r for r in rows if r["scale_m"] == scale and r["kind"] == "handwritten")
         for r in (r for r in rows if r["scale_m"] == scale):
             if "failed" in r:
-                print(f"| {scale}M | {r['kind']} | failed: {r['failed']} | | |")
+                # progress: the stage that failed, with the seconds of the files done
+                print(f"| {scale}M | {r['kind']} | failed: {r['failed']} ({r['progress']}) | | |")
                 continue
             seconds = r.get("extrapolated_seconds", r["seconds"])
             note = " (extrapolated)" if r["kind"] == "pandas" else ""
