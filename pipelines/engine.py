@@ -36,9 +36,6 @@ def run_stage(con, stage: str, params: dict, timings: dict | None = None) -> Non
     for name in STAGES[stage]:
         started = time.perf_counter()
         run_sql(con, name, params)
-        # write the stage's tables out now, so the next file's memory is not shared with
-        # them: without it, 10M complaints ran out of memory at a 3 GB limit
-        con.execute("CHECKPOINT")
         if timings is not None:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
