@@ -145,28 +145,40 @@ def measure(kind: str, staged: Path, memory_limit: str | None) -> dict:
 
 
 def child(kind: str, staged: Path, memory_limit: str) -> None:
+    started = time.perf_counter()
+    result: dict = {"kind": kind}
+    if kind == "pandas":
+        result.update(pandas_sample(staged))
+        result["seconds"] = round(time.perf_counter() - started, 2)
+    else:
+        result.update(duckdb_build(kind, staged, memory_limit))
+    result["peak_mb"] = peak_mb()
+    print(json.dumps(result))
+
+
+def duckdb_build(kind: str, staged: Path, memory_limit: str) -> dict:
+    """Load the staged tables into a fresh warehouse file, then run rapor's stages or the
+    hand-written query. The warehouse is on disk, as in production: tables written by one
+    stage can leave memory, so the memory limit holds without spilling them."""
     import datetime as dt
 
     from pipelines.engine import MONTH_STAGES, run_stage
     from pipelines.warehouse import connect
 
-    # a warehouse file on disk, as in production: tables are written and can be evicted
-    # from memory, so the memory limit holds without spilling them
     warehouse = staged.parent / f"bench-{kind}.duckdb"
-    for path in (warehouse, Path(f"{warehouse}.wal")):
+    files = (warehouse, Path(f"{warehouse}.wal"))
+    for path in files:
         path.unlink(missing_ok=True)
     con = connect(warehouse, memory_limit=memory_limit or None)
     started = time.perf_counter()
-    result: dict = {"kind": kind}
-    if kind in ("rapor", "handwritten"):
-        for table in STAGED:
-            con.execute(
-                f"CREATE TABLE {table} AS SELECT * FROM read_parquet($p)",
-                {"p": str(staged / f"{table}.parquet")},
-            )
-        con.execute("CHECKPOINT")
-        result["load_s"] = round(time.perf_counter() - started, 2)
-        started = time.perf_counter()
+    for table in STAGED:
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT * FROM read_parquet($p)",
+            {"p": str(staged / f"{table}.parquet")},
+        )
+    con.execute("CHECKPOINT")
+    result: dict = {"load_s": round(time.perf_counter() - started, 2)}
+    started = time.perf_counter()
     if kind == "rapor":
         from pipelines.policy import load_policy
 
@@ -181,16 +193,13 @@ def child(kind: str, staged: Path, memory_limit: str) -> None:
                 print(stage, {k: round(v, 2) for k, v in timings.items()}, file=sys.stderr)
         result["stages"] = {k: round(v, 2) for k, v in timings.items()}
         result["rows"] = con.execute("SELECT count(*) FROM unit_month").fetchone()[0]
-    elif kind == "handwritten":
+    else:
         result["rows"] = len(con.execute(HANDWRITTEN).fetchall())
-    elif kind == "pandas":
-        result.update(pandas_sample(staged))
     result["seconds"] = round(time.perf_counter() - started, 2)
-    result["peak_mb"] = peak_mb()
     con.close()
-    for path in (warehouse, Path(f"{warehouse}.wal")):
+    for path in files:
         path.unlink(missing_ok=True)
-    print(json.dumps(result))
+    return result
 
 
 def peak_mb() -> int:
