@@ -14,7 +14,7 @@ import polars as pl
 from assets.common import replace_table
 from pipelines.resources import RaporHome
 
-FIRST_YEAR, LAST_YEAR = 2015, 2035
+FIRST_YEAR, LAST_YEAR = 2010, 2035
 STANDARD_KIND = "tenant"  # the tenant-wide Mon-Fri calendar (admin / forwarding clock)
 
 
@@ -105,7 +105,7 @@ def build_calendars(units: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFram
 
 @dg.asset(group_name="reference", deps=["reference_data"], pool="warehouse", kinds={"duckdb"})
 def calendar_days(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
-    """Every day 2015-2035 of every working-day calendar the tenant's units use (by unit kind
+    """Every day 2010-2035 of every working-day calendar the tenant's units use (by unit kind
     and workweek, plus `tenant-5d`), with holiday names and the running working-day index."""
     with rapor.warehouse() as con:
         units = con.sql("SELECT kind, workweek FROM ref_units").pl()

@@ -4,8 +4,10 @@ import dagster as dg
 import polars as pl
 
 from assets.common import WAREHOUSE_POOL, count, replace_table
+from assets.mapped import read_mapped_source
 from assets.readers import Reporters, empty_frame, find_table_file, read_table
 from pipelines.engine import run_stage
+from pipelines.mappings import load_mapping
 from pipelines.resources import RaporHome
 
 SOURCE_TABLES = ("complaints", "events", "ratings")
@@ -13,11 +15,19 @@ INPUT_TABLES = ("complaints", "events", "ratings", "units", "officers", "calenda
 
 
 def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
-    """All source folders' files by table, reporter ids hashed; and the files read."""
+    """All source folders' files by table, reporter ids hashed; and the files read. A
+    folder with a `source.yaml` is read through its mapping (docs/sources.md)."""
     reporters = Reporters(home.hash_secret())
     frames: dict[str, list[pl.DataFrame]] = {t: [empty_frame(t)] for t in SOURCE_TABLES}
     files = []
     for folder in home.source_dirs():
+        mapping = load_mapping(folder)
+        if mapping is not None and mapping.format != "canonical":
+            mapped, read = read_mapped_source(folder, mapping, reporters)
+            for table, parts in mapped.items():
+                frames[table].extend(parts)
+            files.extend(read)
+            continue
         for table in SOURCE_TABLES:
             path = find_table_file(folder, table)
             if path is not None:

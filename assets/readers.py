@@ -35,6 +35,8 @@ TABLES = {
     "calendar_overrides": (OVERRIDE_COLUMNS, ("date", "is_working_day", "applies_to")),
 }
 META = ("source", "file", "row_number", "file_problem")
+ROW_PROBLEM = "_row_problem"  # a problem with one record, found while reading it
+ORIGINAL_ROW = "original_row"  # a mapped source's own record, as JSON
 
 
 @dataclass(frozen=True)
@@ -60,28 +62,32 @@ def find_table_file(folder: Path, table: str) -> Path | None:
 
 def empty_frame(table: str) -> pl.DataFrame:
     columns, _ = TABLES[table]
-    schema = {"source": pl.String, "file": pl.String, "row_number": pl.Int64,
-              "file_problem": pl.String} | {c: pl.String for c in columns}  # fmt: skip
+    schema = {
+        "source": pl.String,
+        "file": pl.String,
+        "row_number": pl.Int64,
+        "file_problem": pl.String,
+    } | {c: pl.String for c in (*columns, ORIGINAL_ROW)}
     return pl.DataFrame(schema=schema)
 
 
-def _read_csv_strict(path: Path) -> pl.DataFrame:
+def read_csv_text(path: Path, separator: str = ",", encoding: str = "utf8") -> pl.DataFrame:
     """All columns as text. Falls back to the csv module to report ragged rows one by one."""
     try:
         return pl.read_csv(
             path, infer_schema=False, missing_utf8_is_empty_string=False,
-            raise_if_empty=False, encoding="utf8",
+            raise_if_empty=False, encoding=encoding, separator=separator,
         )  # fmt: skip
     except Exception:
-        return _read_csv_rows(path)
+        return _read_csv_rows(path, separator, encoding)
 
 
-def _read_csv_rows(path: Path) -> pl.DataFrame:
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+def _read_csv_rows(path: Path, separator: str = ",", encoding: str = "utf8") -> pl.DataFrame:
+    text = path.read_bytes().decode(encoding.replace("utf8-lossy", "utf8"), errors="replace")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     if not rows:
         return pl.DataFrame()
-    header, body = rows[0], rows[1:]
+    header, body = _unique_header(rows[0]), rows[1:]
     width = len(header)
     records, problems = [], []
     for fields in body:
@@ -92,46 +98,87 @@ def _read_csv_rows(path: Path) -> pl.DataFrame:
             problems.append(None)
         records.append([f if f != "" else None for f in fields])
     frame = pl.DataFrame(records, schema=dict.fromkeys(header, pl.String), orient="row")
-    return frame.with_columns(pl.Series("_row_problem", problems, dtype=pl.String))
+    return frame.with_columns(pl.Series(ROW_PROBLEM, problems, dtype=pl.String))
+
+
+def _unique_header(names: list[str]) -> list[str]:
+    """Header names made unique and non-empty (a blank or repeated name gets a suffix)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def file_problem_frame(table: str, source: str, file: str, problem: str) -> pl.DataFrame:
+    """A file that could not be read at all: one row (row 0) that staging quarantines."""
+    return empty_frame(table).vstack(
+        pl.DataFrame(
+            {"source": [source], "file": [file], "row_number": [0], "file_problem": [problem]},
+        ).with_columns(
+            [pl.lit(None, pl.String).alias(c) for c in empty_frame(table).columns[4:]]
+        ).select(empty_frame(table).columns)
+    )  # fmt: skip
 
 
 def read_table(path: Path, table: str, source: str, reporters: Reporters | None) -> pl.DataFrame:
-    """One input file as text columns plus source, file, row_number and file_problem."""
-    columns, required = TABLES[table]
+    """One canonical input file as text columns plus source, file, row_number and
+    file_problem."""
     try:
         if path.suffix == ".parquet":
             frame = pl.read_parquet(path)
             frame = frame.with_columns(pl.all().cast(pl.String))
         else:
-            frame = _read_csv_strict(path)
+            frame = read_csv_text(path)
     except Exception as exc:
-        return empty_frame(table).vstack(
-            pl.DataFrame(
-                {"source": [source], "file": [path.name], "row_number": [0],
-                 "file_problem": [f"unreadable file: {type(exc).__name__}: {exc}"]},
-            ).with_columns([pl.lit(None, pl.String).alias(c) for c in columns])
-            .select(empty_frame(table).columns)
-        )  # fmt: skip
+        problem = f"unreadable file: {type(exc).__name__}: {exc}"
+        return file_problem_frame(table, source, path.name, problem)
     frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+    return canonical_frame(frame, table, source, path.name, reporters)
+
+
+def canonical_frame(
+    frame: pl.DataFrame,
+    table: str,
+    source: str,
+    file: str,
+    reporters: Reporters | None,
+    row_numbers: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Records already named as the canonical columns, as the raw_<table> rows: text
+    columns, reporter ids hashed, numbered (1 = first data row) unless `row_numbers` says
+    otherwise, with the row's or file's problem. An optional `original_row` column (the
+    source's own record as JSON) is kept."""
+    columns, required = TABLES[table]
     missing = [c for c in required if c not in frame.columns]
-    row_problem = (
-        pl.col("_row_problem") if "_row_problem" in frame.columns else pl.lit(None, pl.String)
-    )
+    row_problem = pl.col(ROW_PROBLEM) if ROW_PROBLEM in frame.columns else pl.lit(None, pl.String)
     file_problem = (
         pl.lit(f"file lacks required column(s): {', '.join(missing)}") if missing else row_problem
     )
     frame = frame.with_columns(
-        [pl.lit(None, pl.String).alias(c) for c in columns if c not in frame.columns]
-    )
+        [pl.lit(None, pl.String).alias(c) for c in (*columns, ORIGINAL_ROW)
+         if c not in frame.columns]
+    )  # fmt: skip
     if "reporter_id" in columns:
         assert reporters is not None, "complaints need a reporter hasher"
         frame = frame.with_columns(
-            pl.col("reporter_id").map_elements(reporters.hash, return_dtype=pl.String)
-        )
-    return frame.with_row_index("row_number", offset=1).select(
+            pl.col("reporter_id").cast(pl.String).map_elements(reporters.hash,
+                                                               return_dtype=pl.String)
+        )  # fmt: skip
+    if row_numbers is None:
+        frame = frame.with_row_index("_row", offset=1)
+        row_numbers = pl.col("_row")
+    return frame.select(
         pl.lit(source).alias("source"),
-        pl.lit(path.name).alias("file"),
-        pl.col("row_number").cast(pl.Int64),
-        file_problem.alias("file_problem"),
+        pl.lit(file).alias("file"),
+        row_numbers.cast(pl.Int64).alias("row_number"),
+        file_problem.cast(pl.String).alias("file_problem"),
         *[pl.col(c).cast(pl.String) for c in columns],
+        pl.col(ORIGINAL_ROW).cast(pl.String),
     )

@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-monthly = dg.MonthlyPartitionsDefinition(start_date="2015-01-01", end_offset=1)
+monthly = dg.MonthlyPartitionsDefinition(start_date="2010-01-01", end_offset=1)
 
 
 def month_label(partition_key: str) -> str:

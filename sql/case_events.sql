@@ -15,10 +15,9 @@ SELECT
     e.event_type,
     e.unit_code,
     e.officer_nip,
-    e.source,
-    e.row_number  -- with source, finds the staged event (and its note) again
+    e.event_key  -- finds the staged event (its source, file, row and note) again
 FROM stg_events AS e
 JOIN case_members AS m USING (complaint_key)
 WHERE m.is_primary OR e.event_type NOT IN ('archived', 'rejected')
 WINDOW w AS (PARTITION BY m.case_key
-             ORDER BY e.event_at, e.type_order, e.complaint_key, e.row_number);
+             ORDER BY e.event_at, e.type_order, e.complaint_key, e.event_key);

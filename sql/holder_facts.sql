@@ -3,6 +3,8 @@
 --   received           a holder segment started (month of its start)
 --   response           a response deadline judged (month it falls due)
 --   resolution         a resolution deadline judged (month it falls due), with category
+--                      (the case mix needs it; other facts leave category NULL: the
+--                      case's category is in `cases`)
 --   forwarding         a forwarding deadline judged (month it falls due), admin holder
 --   resolved           a final resolution (month resolved), its working days, rated or not
 --   resolution_event   any resolution, also one later undone; reopened within the window?
@@ -49,7 +51,7 @@ FROM cases WHERE resolution_judged_month IS NOT NULL;
 -- within the window?), every rating
 INSERT INTO holder_facts
 SELECT strftime(c.resolved_at, '%Y-%m'), s.unit_code, s.officer_nip, 'resolved', c.case_key,
-       c.category, NULL, c.resolution_wd, NULL,
+       NULL, NULL, c.resolution_wd, NULL,
        c.rated_at IS NOT NULL
            AND c.rated_at <= c.resolved_at + to_days(CAST($rating_window_days AS INTEGER))
 FROM cases AS c
@@ -102,7 +104,7 @@ WITH month_ends AS (
     UNION ALL
     SELECT case_key, event_at, next_at FROM case_closings WHERE event_type = 'reopened'
 )
-SELECT e.month, s.unit_code, s.officer_nip, 'backlog', o.case_key, c.category, NULL, NULL,
+SELECT e.month, s.unit_code, s.officer_nip, 'backlog', o.case_key, NULL, NULL, NULL,
        NULL, c.resolution_due_date < CAST(e.at_time AS DATE)
 FROM month_ends AS e
 JOIN open_spans AS o

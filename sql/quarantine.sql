@@ -2,38 +2,51 @@
 -- Reasons read '<what is wrong>: <detail>'; reason_code is the part before the colon.
 CREATE OR REPLACE TABLE quarantine AS
 WITH rejected AS (
+    -- raw_row: the row as the canonical columns read it; original_row: a mapped source's
+    -- own record (its export's fields), as JSON
     SELECT 'complaints' AS input_table, source, file, row_number, reason,
-           to_json(r)::VARCHAR AS raw_row
-    FROM (SELECT source, file, row_number, reason, source_id, channel, received_at, category,
-                 complaint_class, title, description, district, village, lat, lon,
-                 reporter_id AS reporter_hash, is_anonymous, is_confidential, due_at
-          FROM checked_complaints) AS r
+           to_json({'source': source, 'file': file, 'row_number': row_number,
+                    'reason': reason, 'source_id': source_id, 'channel': channel,
+                    'received_at': received_at, 'category': category,
+                    'complaint_class': complaint_class, 'title': title,
+                    'description': description, 'district': district, 'village': village,
+                    'lat': lat, 'lon': lon, 'reporter_hash': reporter_id,
+                    'is_anonymous': is_anonymous, 'is_confidential': is_confidential,
+                    'due_at': due_at})::VARCHAR AS raw_row,
+           original_row
+    FROM checked_complaints
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'events', source, file, row_number, reason, to_json(r)::VARCHAR
-    FROM (SELECT source, file, row_number, reason, source_id, event_at, event_type, unit_code,
-                 officer_nip, note
-          FROM checked_events) AS r
+    SELECT 'events', source, file, row_number, reason,
+           to_json({'source': source, 'file': file, 'row_number': row_number,
+                    'reason': reason, 'source_id': source_id, 'event_at': event_at,
+                    'event_type': event_type, 'unit_code': unit_code,
+                    'officer_nip': officer_nip, 'note': note})::VARCHAR,
+           original_row
+    FROM checked_events
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'ratings', source, file, row_number, reason, to_json(r)::VARCHAR
-    FROM (SELECT source, file, row_number, reason, source_id, rated_at, score, resolved, comment
-          FROM checked_ratings) AS r
+    SELECT 'ratings', source, file, row_number, reason,
+           to_json({'source': source, 'file': file, 'row_number': row_number,
+                    'reason': reason, 'source_id': source_id, 'rated_at': rated_at,
+                    'score': score, 'resolved': resolved, 'comment': comment})::VARCHAR,
+           original_row
+    FROM checked_ratings
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'units', source, file, row_number, reason, to_json(r)::VARCHAR
+    SELECT 'units', source, file, row_number, reason, to_json(r)::VARCHAR, NULL
     FROM (SELECT source, file, row_number, reason, unit_code, name, kind, parent_code,
                  workweek, valid_from, valid_to
           FROM checked_units) AS r
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'officers', source, file, row_number, reason, to_json(r)::VARCHAR
+    SELECT 'officers', source, file, row_number, reason, to_json(r)::VARCHAR, NULL
     FROM (SELECT source, file, row_number, reason, nip, name, unit_code, position, grade,
                  valid_from, valid_to
           FROM checked_officers) AS r
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'calendar_overrides', source, file, row_number, reason, to_json(r)::VARCHAR
+    SELECT 'calendar_overrides', source, file, row_number, reason, to_json(r)::VARCHAR, NULL
     FROM (SELECT source, file, row_number, reason, date, is_working_day, note, applies_to
           FROM checked_calendar_overrides) AS r
     WHERE reason IS NOT NULL
@@ -46,6 +59,7 @@ SELECT
     row_number,
     split_part(reason, ':', 1) AS reason_code,
     reason,
-    raw_row
+    raw_row,
+    original_row
 FROM rejected
 ORDER BY input_table, source, file, row_number;

@@ -6,10 +6,10 @@ FROM cases AS c
 JOIN stg_complaints AS s ON s.complaint_key = c.case_key;
 
 CREATE TABLE snap.case_events AS
-SELECT c.case_id, e.*, s.source_id, s.file, s.note
+SELECT c.case_id, e.*, s.source, s.source_id, s.file, s.row_number, s.note
 FROM case_events AS e
 JOIN cases AS c USING (case_key)
-JOIN stg_events AS s USING (source, row_number);
+JOIN stg_events AS s USING (event_key);
 
 CREATE TABLE snap.segments AS
 SELECT c.case_id, t.* FROM segments AS t JOIN cases AS c USING (case_key);

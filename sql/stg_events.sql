@@ -1,14 +1,23 @@
 -- Lifecycle events, typed and checked against their complaint and the reference data.
+-- Events made by a mapping from a one-row-per-case record (file 'export.csv#resolved')
+-- share that record's fate: when the complaint row is quarantined or superseded, so are
+-- they. Other event files of a source add up (an event log in several files): an exact
+-- copy of an event, in the same file or another, is quarantined as a duplicate.
 CREATE OR REPLACE TEMP TABLE checked_events AS
 WITH repeated AS (
     -- exact duplicate rows: grouping compares every column exactly (NULLs equal); only the
-    -- few groups with more than one row are unnested back to their row numbers
-    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
+    -- few groups with more than one row are unnested back to their file and row numbers
+    SELECT source, rows_.file, rows_.row_number, first_.file AS same_as_file,
+           first_.row_number AS same_as_row
     FROM (
-        SELECT source, file, list(row_number) AS rows
-        FROM raw_events
-        GROUP BY source, file, source_id, event_at, event_type, unit_code, officer_nip, note
-        HAVING count(*) > 1
+        SELECT source, unnest(rows) AS rows_, list_min(rows) AS first_
+        FROM (
+            SELECT source, list({'file': file, 'row_number': row_number}) AS rows
+            FROM raw_events
+            GROUP BY source, CASE WHEN contains(file, '#') THEN file END, source_id, event_at,
+                event_type, unit_code, officer_nip, note
+            HAVING count(*) > 1
+        )
     )
 ), nips AS (
     -- each distinct NIP is checked once, not once per event
@@ -24,9 +33,16 @@ WITH repeated AS (
         lower(trim(r.event_type)) AS event_type_t,
         upper(trim(r.unit_code)) AS unit_code_t,
         trim(r.officer_nip) AS nip_t,
-        coalesce(d.same_as_row, r.row_number) AS same_as_row
+        coalesce(d.same_as_file, r.file) AS same_as_file,
+        coalesce(d.same_as_row, r.row_number) AS same_as_row,
+        CASE WHEN contains(r.file, '#') THEN split_part(r.file, '#', 1) END AS record_file
     FROM raw_events AS r
     LEFT JOIN repeated AS d USING (source, file, row_number)
+), record_fate AS (
+    -- the complaint rows that mapped events were made from, where those were rejected
+    SELECT source, file AS record_file, row_number, reason
+    FROM checked_complaints
+    WHERE reason IS NOT NULL
 )
 SELECT
     t.*,
@@ -34,6 +50,11 @@ SELECT
     c.received_at AS complaint_received_at,
     coalesce(
         t.file_problem,
+        CASE WHEN f.reason LIKE 'superseded:%' THEN f.reason || ', with its complaint row' END,
+        CASE WHEN f.reason IS NOT NULL
+            THEN 'complaint row quarantined: ' || split_part(f.reason, ':', 1) END,
+        CASE WHEN t.file <> t.same_as_file
+            THEN 'exact duplicate: of ' || t.same_as_file || ' row ' || t.same_as_row END,
         CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate: of row ' || t.same_as_row END,
         CASE WHEN t.source_id_t IS NULL OR t.source_id_t = '' THEN 'missing source_id' END,
         CASE WHEN c.source_id IS NULL AND q.source_id_t IS NOT NULL
@@ -59,13 +80,20 @@ SELECT
         CASE WHEN NOT n.known THEN 'unknown officer: ' || t.nip_t END
     ) AS reason
 FROM typed AS t
+LEFT JOIN record_fate AS f USING (source, record_file, row_number)
 LEFT JOIN nips AS n ON n.nip_t = t.nip_t
 LEFT JOIN stg_complaints AS c ON c.source = t.source AND c.source_id = t.source_id_t
 LEFT JOIN (SELECT DISTINCT source, source_id_t FROM checked_complaints WHERE reason IS NOT NULL)
     AS q ON q.source = t.source AND q.source_id_t = t.source_id_t;
 
 CREATE OR REPLACE TABLE stg_events AS
+WITH file_numbers AS (
+    SELECT source, file, row_number() OVER (ORDER BY source, file) AS file_no
+    FROM (SELECT DISTINCT source, file FROM checked_events)
+)
 SELECT
+    -- an integer key for each event: its file's number and its row in the file
+    (CAST(n.file_no AS BIGINT) << 32) + e.row_number AS event_key,
     complaint_key,
     -- the order of events that share a timestamp
     CASE event_type_t
@@ -83,5 +111,6 @@ SELECT
     note,
     file,
     row_number
-FROM checked_events
+FROM checked_events AS e
+JOIN file_numbers AS n USING (source, file)
 WHERE reason IS NULL;

@@ -1,12 +1,17 @@
--- Citizen ratings, typed and checked against their complaint.
+-- Citizen ratings, typed and checked against their complaint. Rating files of a source add
+-- up; an exact copy of a rating, in the same file or another, is a duplicate.
 CREATE OR REPLACE TEMP TABLE checked_ratings AS
 WITH repeated AS (
-    SELECT source, file, unnest(rows) AS row_number, list_min(rows) AS same_as_row
+    SELECT source, rows_.file, rows_.row_number, first_.file AS same_as_file,
+           first_.row_number AS same_as_row
     FROM (
-        SELECT source, file, list(row_number) AS rows
-        FROM raw_ratings
-        GROUP BY source, file, source_id, rated_at, score, resolved, comment
-        HAVING count(*) > 1
+        SELECT source, unnest(rows) AS rows_, list_min(rows) AS first_
+        FROM (
+            SELECT source, list({'file': file, 'row_number': row_number}) AS rows
+            FROM raw_ratings
+            GROUP BY source, source_id, rated_at, score, resolved, comment
+            HAVING count(*) > 1
+        )
     )
 ), typed AS (
     SELECT
@@ -14,6 +19,7 @@ WITH repeated AS (
         trim(r.source_id) AS source_id_t,
         parse_local_ts(r.rated_at, $tz) AS rated_at_t,
         try_cast(trim(r.score) AS INTEGER) AS score_t,
+        coalesce(d.same_as_file, r.file) AS same_as_file,
         coalesce(d.same_as_row, r.row_number) AS same_as_row
     FROM raw_ratings AS r
     LEFT JOIN repeated AS d USING (source, file, row_number)
@@ -23,6 +29,8 @@ SELECT
     c.complaint_key,
     coalesce(
         t.file_problem,
+        CASE WHEN t.file <> t.same_as_file
+            THEN 'exact duplicate: of ' || t.same_as_file || ' row ' || t.same_as_row END,
         CASE WHEN t.row_number <> t.same_as_row THEN 'exact duplicate: of row ' || t.same_as_row END,
         CASE WHEN t.source_id_t IS NULL OR t.source_id_t = '' THEN 'missing source_id' END,
         CASE WHEN c.source_id IS NULL THEN 'unknown or quarantined complaint: ' || t.source_id_t END,

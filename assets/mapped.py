@@ -1,0 +1,413 @@
+"""Reading a mapped source (see pipelines/mappings.py and docs/sources.md): its files, in
+their own format, turned into canonical raw rows by the mapping.
+
+Each record keeps its file and row number (1 = first data record; for JSON Lines, the
+line number) and its original fields as JSON (`original_row`), so a quarantined row can be
+found in the export it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+
+from assets.readers import (
+    ORIGINAL_ROW,
+    ROW_PROBLEM,
+    Reporters,
+    canonical_frame,
+    empty_frame,
+    file_problem_frame,
+    read_csv_text,
+)
+from pipelines.mappings import (
+    DATABASE_FORMATS,
+    TIMESTAMP_FIELDS,
+    Condition,
+    FieldSpec,
+    Mapping,
+    TableSpec,
+)
+
+ROW = "_source_row"  # the record's number in its file, carried through the mapping
+DEFAULT_GLOB = {"csv": "*.csv", "xlsx": "*.xlsx", "json": "*.json", "jsonl": "*.jsonl",
+                "open311": "*.json"}  # fmt: skip
+LANDING_DIR = "landing"  # inside the source folder: what fetches from servers wrote
+
+
+def _text(value) -> str | None:
+    """A record value as the text staging reads."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    text = str(value)
+    return text if text.strip() != "" else None
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+    """A JSON object's fields as text, nested objects flattened with dots."""
+    out: dict[str, str | None] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = _text(value)
+    return out
+
+
+def _records_frame(records: list[dict], problems: list[str | None], numbers: list[int]):
+    names: dict[str, None] = {}
+    for record in records:
+        names.update(dict.fromkeys(record))
+    frame = pl.DataFrame(
+        {n: [r.get(n) for r in records] for n in names}, schema=dict.fromkeys(names, pl.String)
+    )
+    return frame.with_columns(
+        pl.Series(ROW_PROBLEM, problems, dtype=pl.String),
+        pl.Series(ROW, numbers, dtype=pl.Int64),
+    )
+
+
+def read_json_records(path: Path, records_path: tuple[str, ...] = ()) -> pl.DataFrame:
+    """A JSON document holding a list of objects (at `records_path`), one row per object."""
+    doc = json.loads(path.read_text(encoding="utf8"))
+    for key in records_path:
+        doc = doc.get(key) if isinstance(doc, dict) else None
+    if not isinstance(doc, list):
+        raise ValueError(f"no list of records at {'.'.join(records_path) or 'the top level'}")
+    records, problems = [], []
+    for item in doc:
+        if isinstance(item, dict):
+            records.append(_flatten(item))
+            problems.append(None)
+        else:
+            records.append({})
+            problems.append(f"malformed record: not a JSON object: {_text(item)}"[:300])
+    return _records_frame(records, problems, list(range(1, len(records) + 1)))
+
+
+def read_jsonl_records(path: Path) -> pl.DataFrame:
+    """A JSON Lines file, one row per non-blank line; a line that is not a JSON object is
+    kept as a row with its problem (numbered by its line)."""
+    records, problems, numbers = [], [], []
+    text = path.read_bytes().decode("utf8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        numbers.append(number)
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            records.append({})
+            problems.append(f"malformed JSON line: {exc}"[:300])
+            continue
+        if isinstance(item, dict):
+            records.append(_flatten(item))
+            problems.append(None)
+        else:
+            records.append({})
+            problems.append(f"malformed record: not a JSON object: {line.strip()}"[:300])
+    return _records_frame(records, problems, numbers)
+
+
+def read_xlsx_records(path: Path) -> pl.DataFrame:
+    """The first sheet of a workbook, first row as header, every cell as text."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return pl.DataFrame()
+        names = [_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
+        records, numbers = [], []
+        for number, row in enumerate(rows, start=1):
+            values = [_text(v) for v in row]
+            if all(v is None for v in values):
+                continue  # trailing formatted-but-empty rows are not records
+            records.append(dict(zip(names, values, strict=False)))
+            numbers.append(number)
+    finally:
+        book.close()
+    return _records_frame(records, [None] * len(records), numbers)
+
+
+def read_records(path: Path, mapping: Mapping) -> pl.DataFrame:
+    """One file of a mapped source as text records with their row numbers; the values the
+    mapping lists as `blanks` (N/A, -) read as blank."""
+    frame = _read_records(path, mapping)
+    if not mapping.blanks:
+        return frame
+    blanks = list(mapping.blanks)
+    text = [c for c in frame.columns if c not in (ROW, ROW_PROBLEM)]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars().is_in(blanks)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+
+
+def _read_records(path: Path, mapping: Mapping) -> pl.DataFrame:
+    fmt = "jsonl" if is_fetched(mapping) else mapping.format
+    if fmt == "csv":
+        frame = read_csv_text(path, mapping.csv_delimiter, mapping.encoding)
+        return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if fmt == "xlsx":
+        return read_xlsx_records(path)
+    if fmt == "jsonl" or path.suffix == ".jsonl":
+        return read_jsonl_records(path)
+    return read_json_records(path, mapping.records_path)
+
+
+def is_fetched(mapping: Mapping) -> bool:
+    """A source rapor fetches from a server (a database, an Open311 endpoint)."""
+    return mapping.format in DATABASE_FORMATS or (mapping.format == "open311" and bool(mapping.url))
+
+
+def landing_dir(folder: Path, table: str) -> Path:
+    """Where the fetches of a fetched source's table land, one JSON Lines file per fetch."""
+    return folder / LANDING_DIR / table
+
+
+def source_files(folder: Path, mapping: Mapping, table: str, pattern: str | None) -> list[Path]:
+    """The files a table reads, in name order (a later file's version of a complaint
+    replaces an earlier one); fetched sources read what their fetches landed."""
+    if is_fetched(mapping):
+        return sorted(landing_dir(folder, table).glob("fetch-*.jsonl"))
+    glob = pattern or DEFAULT_GLOB[mapping.format]
+    return sorted(p for p in folder.glob(glob) if p.is_file())
+
+
+# --- applying a mapping ---------------------------------------------------------------
+
+
+def _trimmed(column: str) -> pl.Expr:
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _field_expr(spec: FieldSpec) -> pl.Expr:
+    if spec.value is not None:
+        return pl.lit(spec.value, pl.String)
+    raw = pl.col(spec.column).cast(pl.String)
+    default = pl.lit(spec.default, pl.String)
+    if not spec.map:
+        return raw if spec.default is None else pl.coalesce(_trimmed(spec.column), default)
+    key = _trimmed(spec.column).str.to_lowercase()
+    fallback = raw if spec.default is None else default
+    return pl.when(key.is_in(list(spec.map))).then(
+        key.replace_strict(spec.map, default=None, return_dtype=pl.String)
+    ).otherwise(fallback)  # fmt: skip
+
+
+def _pattern_problems(specs: dict[str, FieldSpec]) -> pl.Expr:
+    """The first field whose value does not match its declared pattern, as a problem."""
+    checks = [
+        pl.when(_trimmed(s.column).is_not_null()
+                & ~_trimmed(s.column).str.contains(s.pattern).fill_null(True))
+        .then(pl.lit(f"{name} does not match {s.pattern}: ") + _trimmed(s.column))
+        for name, s in specs.items() if s.pattern and s.column
+    ]  # fmt: skip
+    return pl.coalesce(checks) if checks else pl.lit(None, pl.String)
+
+
+def _timestamp_expr(expr: pl.Expr, mapping: Mapping) -> pl.Expr:
+    """A source timestamp rewritten as ISO 8601 when it matches a declared format (with
+    its offset when the mapping names a zone); otherwise left as it came, for staging to
+    read (ISO) or to quarantine."""
+    if not mapping.timestamp_formats:
+        return expr
+    text = expr.str.strip_chars()
+    parsed = pl.coalesce(
+        [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in mapping.timestamp_formats]
+    )
+    if mapping.timezone:
+        parsed = parsed.dt.replace_time_zone(
+            mapping.timezone, ambiguous="earliest", non_existent="null"
+        )
+        iso = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+    else:
+        iso = parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
+    return pl.when(parsed.is_not_null()).then(iso).otherwise(expr)
+
+
+def _condition_expr(cond: Condition) -> pl.Expr:
+    hit = _trimmed(cond.column).str.to_lowercase().is_in(list(cond.values)).fill_null(False)
+    return ~hit if cond.negate else hit
+
+
+def _needed_columns(specs: dict[str, FieldSpec], extra: tuple[str, ...] = ()) -> set[str]:
+    return {c for s in specs.values() for c in s.columns} | set(extra)
+
+
+def _map_table(
+    records: pl.DataFrame, specs: dict[str, FieldSpec], mapping: Mapping
+) -> pl.DataFrame:
+    exprs = []
+    for name, spec in specs.items():
+        expr = _field_expr(spec)
+        if name in TIMESTAMP_FIELDS:
+            expr = _timestamp_expr(expr, mapping)
+        exprs.append(expr.alias(name))
+    problem = pl.coalesce(pl.col(ROW_PROBLEM), _pattern_problems(specs)).alias(ROW_PROBLEM)
+    return records.select(*exprs, problem, ROW, ORIGINAL_ROW)
+
+
+def _with_missing(
+    records: pl.DataFrame, needed: set[str], optional: set[str], strict: bool
+) -> pl.DataFrame:
+    """Columns the mapping names but the file lacks: null (JSON: an absent key is a null),
+    and for tabular files, unless the mapping calls them optional, a problem on every row."""
+    missing = sorted(needed - set(records.columns))
+    if not missing:
+        return records
+    records = records.with_columns([pl.lit(None, pl.String).alias(c) for c in missing])
+    required = [c for c in missing if c not in optional]
+    if strict and required:
+        problem = f"file lacks mapped column(s): {', '.join(required)}"
+        records = records.with_columns(
+            pl.coalesce(pl.col(ROW_PROBLEM), pl.lit(problem)).alias(ROW_PROBLEM)
+        )
+    return records
+
+
+def _supersede(parts: list[tuple[str, pl.DataFrame]], key: str) -> list[tuple[str, pl.DataFrame]]:
+    """Across the files of a keyed table (in name order), the last record with a key wins:
+    earlier ones get the problem 'superseded: by <file> row <n>', so they are kept, with
+    their values, in quarantine."""
+    latest: dict[str, tuple[str, int]] = {}
+    for name, records in parts:
+        if key not in records.columns:
+            continue
+        for value, row in records.select(_trimmed(key), ROW).iter_rows():
+            if value is not None:
+                latest[value] = (name, row)
+    if not latest:
+        return parts
+    winners = pl.DataFrame(
+        {"_key": list(latest), "_by_file": [v[0] for v in latest.values()],
+         "_by_row": [v[1] for v in latest.values()]},
+        schema={"_key": pl.String, "_by_file": pl.String, "_by_row": pl.Int64},
+    )  # fmt: skip
+    out = []
+    for name, records in parts:
+        if key not in records.columns:
+            out.append((name, records))
+            continue
+        joined = records.with_columns(_trimmed(key).alias("_key")).join(
+            winners, on="_key", how="left", maintain_order="left"
+        )
+        lost = (pl.col("_by_file") != name) | (pl.col("_by_row") != pl.col(ROW))
+        problem = pl.when(lost.fill_null(False)).then(
+            pl.format("superseded: by {} row {}", "_by_file", "_by_row")
+        )
+        out.append((name, joined.with_columns(
+            pl.coalesce(pl.col(ROW_PROBLEM), problem).alias(ROW_PROBLEM)
+        ).drop("_key", "_by_file", "_by_row")))  # fmt: skip
+    return out
+
+
+def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec, mapping):
+    """The events a one-row-per-case record yields, one frame per event kind. A record
+    whose `when` column says the event did not happen while its `at` column has a value
+    contradicts itself: it yields the event with a problem, so the row is quarantined
+    rather than the value ignored."""
+    source_id = _field_expr(complaints.fields["source_id"])
+    out = []
+    for event in spec.derived:
+        at = _field_expr(event.at)
+        present = at.str.strip_chars().fill_null("") != ""
+        problem = pl.col(ROW_PROBLEM)
+        if event.when is None:
+            keep = present
+        else:
+            happened = _condition_expr(event.when)
+            keep = happened | present
+            said = _trimmed(event.when.column).fill_null("(blank)")
+            contradiction = pl.format(
+                "inconsistent record: {} is set but {} is {} ({} needs {}{})",
+                pl.lit(event.at.column or "at"),
+                pl.lit(event.when.column),
+                said,
+                pl.lit(event.event_type),
+                pl.lit("none of " if event.when.negate else "one of "),
+                pl.lit(", ".join(event.when.values)),
+            )
+            problem = pl.coalesce(problem, pl.when(~happened).then(contradiction))
+        fields = [
+            source_id.alias("source_id"),
+            _timestamp_expr(at, mapping).alias("event_at"),
+            pl.lit(event.event_type).alias("event_type"),
+        ]
+        fields += [_field_expr(s).alias(k) for k, s in event.fields.items()]
+        rows = records.filter(keep).select(*fields, problem.alias(ROW_PROBLEM), ROW, ORIGINAL_ROW)
+        out.append((event.event_type, rows))
+    return out
+
+
+def read_mapped_source(
+    folder: Path, mapping: Mapping, reporters: Reporters
+) -> tuple[dict[str, list[pl.DataFrame]], list[str]]:
+    """A mapped source's canonical raw rows by table, and the files read."""
+    frames: dict[str, list[pl.DataFrame]] = {t: [] for t in ("complaints", "events", "ratings")}
+    files: list[str] = []
+    strict = mapping.format in ("csv", "xlsx")
+    complaints = mapping.tables["complaints"]
+    for table, spec in mapping.tables.items():
+        if spec.is_derived:
+            continue
+        derived = mapping.tables.get("events") if table == "complaints" else None
+        derived = derived if derived is not None and derived.is_derived else None
+        needed = _needed_columns(spec.fields)
+        optional = {s.column for s in spec.fields.values() if s.optional and s.column}
+        if derived is not None:
+            for event in derived.derived:
+                needed |= _needed_columns(event.fields) | set(event.at.columns)
+                needed |= {event.when.column} if event.when else set()
+                optional |= {s.column for s in (event.at, *event.fields.values())
+                             if s.optional and s.column}  # fmt: skip
+        parts = []
+        for path in source_files(folder, mapping, table, spec.origin):
+            name = path.relative_to(folder).as_posix()
+            files.append(f"{folder.name}/{name}")
+            try:
+                records = read_records(path, mapping)
+            except Exception as exc:
+                problem = f"unreadable file: {type(exc).__name__}: {exc}"[:500]
+                frames[table].append(file_problem_frame(table, folder.name, name, problem))
+                continue
+            if ROW_PROBLEM not in records.columns:
+                records = records.with_columns(pl.lit(None, pl.String).alias(ROW_PROBLEM))
+            source_cols = [c for c in records.columns if c not in (ROW, ROW_PROBLEM)]
+            records = records.with_columns(
+                pl.struct(source_cols).struct.json_encode().alias(ORIGINAL_ROW)
+                if source_cols else pl.lit(None, pl.String).alias(ORIGINAL_ROW)
+            )  # fmt: skip
+            parts.append((name, _with_missing(records, needed, optional, strict)))
+        if spec.key:
+            parts = _supersede(parts, spec.key)
+        for name, records in parts:
+            mapped = _map_table(records, spec.fields, mapping)
+            frames[table].append(
+                canonical_frame(mapped, table, folder.name, name, reporters, pl.col(ROW))
+            )
+            if derived is None:
+                continue
+            for event_type, rows in _derive_events(records, derived, complaints, mapping):
+                frames["events"].append(canonical_frame(
+                    rows, "events", folder.name, f"{name}#{event_type}", None, pl.col(ROW)
+                ))  # fmt: skip
+    return {t: fs or [empty_frame(t)] for t, fs in frames.items()}, files

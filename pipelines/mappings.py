@@ -1,0 +1,288 @@
+"""Declarative source mappings: `DIR/sources/<name>/source.yaml` turns an export in its own
+shape into the canonical `complaints`, `events` and `ratings` rows of the data contract.
+
+The format is documented in docs/sources.md. A mapping only renames, maps values and
+rewrites timestamps; it never judges a row. Whatever it cannot make sense of (an unknown
+status, a timestamp in no declared format) reaches staging as it came, where the row is
+quarantined with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from assets.readers import TABLES
+
+MAPPING_FILE = "source.yaml"
+FORMATS = ("canonical", "csv", "xlsx", "json", "jsonl", "open311", "mysql", "postgresql")
+FILE_FORMATS = ("csv", "xlsx", "json", "jsonl", "open311")
+DATABASE_FORMATS = ("mysql", "postgresql")
+TIMESTAMP_FIELDS = frozenset({"received_at", "due_at", "event_at", "rated_at"})
+EVENT_TYPES = (
+    "verified", "forwarded", "reassigned", "responded", "clarification_requested",
+    "clarified", "resolved", "reopened", "archived", "rejected", "postponed",
+)  # fmt: skip
+
+
+class MappingError(ValueError):
+    """A source.yaml that cannot be used, with a message saying where and what to fix."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one canonical column is made from a source record: a column of the record
+    (optionally through a value map) or a constant."""
+
+    column: str | None = None
+    value: str | None = None
+    map: dict[str, str] | None = None  # keys compared trimmed and case-insensitively
+    # with `map`: the value for blanks and values not in the map (without it, a value not
+    # in the map passes as it came, for staging to judge); without `map`: for blanks
+    default: str | None = None
+    optional: bool = False  # a column some files lack: absent means blank, not a problem
+    pattern: str | None = None  # a regular expression a non-blank value must match
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,) if self.column else ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A test on one column of a record: its trimmed value is (or is not) one of `values`,
+    compared case-insensitively."""
+
+    column: str
+    values: tuple[str, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class DerivedEvent:
+    """An event made from a column of a one-row-per-case record: when `when` holds (or,
+    without `when`, when the `at` column has a value), the row yields this event."""
+
+    event_type: str
+    at: FieldSpec
+    fields: dict[str, FieldSpec]
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One canonical table: where its records come from and how each column is made."""
+
+    fields: dict[str, FieldSpec]
+    origin: str | None = None  # a file glob (file formats), a table or query (databases)
+    derived: tuple[DerivedEvent, ...] = ()  # events only: made from the complaint records
+    key: str | None = None  # the record key: a later file's record replaces an earlier one
+    updated_at: str | None = None  # databases: the column the fetch watermark follows
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.derived)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    format: str
+    tables: dict[str, TableSpec]
+    timestamp_formats: tuple[str, ...] = ()
+    timezone: str | None = None  # the zone of timestamps without an offset; None: tenant's
+    blanks: tuple[str, ...] = ()  # values that mean "no value" in this export (N/A, -)
+    csv_delimiter: str = ","
+    encoding: str = "utf8"
+    records_path: tuple[str, ...] = ()  # json: where the list of records sits
+    url: str | None = None  # open311 over HTTP
+    page_size: int = 100
+    connection: dict[str, Any] = field(default_factory=dict)  # databases
+
+
+def _field(spec: Any, where: str) -> FieldSpec:
+    if isinstance(spec, str):
+        return FieldSpec(column=spec)
+    if isinstance(spec, int | float | bool):
+        return FieldSpec(value=str(spec).lower() if isinstance(spec, bool) else str(spec))
+    if not isinstance(spec, dict):
+        raise MappingError(f"{where}: expected a column name or a mapping, got {spec!r}")
+    unknown = set(spec) - {"column", "value", "map", "default", "optional", "pattern"}
+    if unknown:
+        raise MappingError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    if ("column" in spec) == ("value" in spec):
+        raise MappingError(f"{where}: give exactly one of 'column' or 'value'")
+    values = spec.get("map")
+    if values is not None and not isinstance(values, dict):
+        raise MappingError(f"{where}.map: expected source value: canonical value pairs")
+    default = spec.get("default")
+    pattern = spec.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise MappingError(f"{where}.pattern: not a regular expression: {exc}") from exc
+    return FieldSpec(
+        column=str(spec["column"]) if "column" in spec else None,
+        value=None if spec.get("value") is None else str(spec["value"]),
+        map={str(k).strip().lower(): str(v) for k, v in values.items()} if values else None,
+        default=None if default is None else str(default),
+        optional=bool(spec.get("optional", False)),
+        pattern=None if pattern is None else str(pattern),
+    )
+
+
+def _condition(spec: Any, where: str) -> Condition:
+    if not isinstance(spec, dict) or "column" not in spec or not ({"in", "not_in"} & set(spec)):
+        raise MappingError(f"{where}: expected {{column: ..., in: [...]}} or not_in")
+    negate = "not_in" in spec
+    values = spec["not_in" if negate else "in"]
+    if not isinstance(values, list) or not values:
+        raise MappingError(f"{where}: 'in' / 'not_in' takes a non-empty list")
+    return Condition(str(spec["column"]), tuple(str(v).strip().lower() for v in values), negate)
+
+
+def _columns(spec: Any, table: str, where: str) -> dict[str, FieldSpec]:
+    allowed, required = TABLES[table]
+    if not isinstance(spec, dict):
+        raise MappingError(f"{where}: expected canonical column: source column pairs")
+    unknown = set(spec) - set(allowed)
+    if unknown:
+        raise MappingError(
+            f"{where}: {', '.join(sorted(unknown))} not a column of {table} "
+            f"(columns: {', '.join(allowed)})"
+        )
+    fields = {name: _field(value, f"{where}.{name}") for name, value in spec.items()}
+    missing = [c for c in required if c not in fields]
+    if missing:
+        raise MappingError(f"{where}: required column(s) not mapped: {', '.join(missing)}")
+    return fields
+
+
+def _derived(spec: Any, where: str) -> tuple[DerivedEvent, ...]:
+    if not isinstance(spec, list) or not spec:
+        raise MappingError(f"{where}: expected a list of events")
+    events = []
+    for i, item in enumerate(spec):
+        here = f"{where}[{i}]"
+        if not isinstance(item, dict) or "event_type" not in item or "at" not in item:
+            raise MappingError(f"{here}: each event needs event_type and at")
+        if item["event_type"] not in EVENT_TYPES:
+            raise MappingError(f"{here}.event_type: {item['event_type']!r} is not one of "
+                               f"{', '.join(EVENT_TYPES)}")  # fmt: skip
+        extra = set(item) - {"event_type", "at", "when", "unit_code", "officer_nip", "note"}
+        if extra:
+            raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
+        events.append(
+            DerivedEvent(
+                event_type=item["event_type"],
+                at=_field(item["at"], f"{here}.at"),
+                fields={
+                    k: _field(item[k], f"{here}.{k}")
+                    for k in ("unit_code", "officer_nip", "note")
+                    if k in item
+                },
+                when=_condition(item["when"], f"{here}.when") if "when" in item else None,
+            )
+        )
+    return tuple(events)
+
+
+def parse_mapping(raw: Any, name: str) -> Mapping:
+    """A validated Mapping from the YAML document of source `name`."""
+    where = f"sources/{name}/{MAPPING_FILE}"
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: expected a mapping at the top level")
+    fmt = raw.get("format")
+    if fmt not in FORMATS:
+        raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    known = {"format", "complaints", "events", "ratings", "timestamps", "csv", "json", "url",
+             "page_size", "connection", "updated_at", "key", "description", "blanks"}  # fmt: skip
+    unknown = set(raw) - known
+    if unknown:
+        raise MappingError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    tables: dict[str, TableSpec] = {}
+    if fmt != "canonical":
+        if "complaints" not in raw:
+            raise MappingError(f"{where}: 'complaints' is required")
+        for table in ("complaints", "events", "ratings"):
+            spec = raw.get(table)
+            if spec is None:
+                continue
+            here = f"{where}: {table}"
+            if not isinstance(spec, dict):
+                raise MappingError(f"{here}: expected 'columns' (and 'from'), or 'derive'")
+            if table == "events" and "derive" in spec:
+                if set(spec) != {"derive"}:
+                    raise MappingError(f"{here}: 'derive' stands alone")
+                tables[table] = TableSpec(fields={}, derived=_derived(spec["derive"], here))
+                continue
+            if "columns" not in spec:
+                raise MappingError(f"{here}: 'columns' is required")
+            extra = set(spec) - {"columns", "from", "key", "updated_at"}
+            if extra:
+                raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
+            tables[table] = TableSpec(
+                fields=_columns(spec["columns"], table, f"{here}.columns"),
+                origin=None if spec.get("from") is None else str(spec["from"]),
+                key=spec.get("key", raw.get("key")),
+                updated_at=spec.get("updated_at", raw.get("updated_at")),
+            )
+    stamps = raw.get("timestamps") or {}
+    if not isinstance(stamps, dict):
+        raise MappingError(f"{where}: timestamps: expected formats and/or timezone")
+    formats = stamps.get("formats") or []
+    if isinstance(formats, str):
+        formats = [formats]
+    zone = stamps.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise MappingError(f"{where}: timestamps.timezone: unknown zone {zone!r}") from exc
+    csv_opts = raw.get("csv") or {}
+    json_opts = raw.get("json") or {}
+    path = json_opts.get("records") or ()
+    if fmt in DATABASE_FORMATS:
+        if not raw.get("connection"):
+            raise MappingError(f"{where}: a {fmt} source needs 'connection'")
+        for table, spec in tables.items():
+            if spec.is_derived:
+                continue
+            for key in ("origin", "key", "updated_at"):
+                if not getattr(spec, key):
+                    name = "from" if key == "origin" else key
+                    raise MappingError(f"{where}: {table} needs '{name}' (a {fmt} source)")
+    if fmt == "open311" and tables.get("events") is None:
+        raise MappingError(f"{where}: an open311 source needs events (derive)")
+    return Mapping(
+        name=name,
+        format=fmt,
+        tables=tables,
+        timestamp_formats=tuple(str(f) for f in formats),
+        timezone=zone,
+        blanks=tuple(str(b) for b in raw.get("blanks") or ()),
+        csv_delimiter=str(csv_opts.get("delimiter", ",")),
+        encoding=str(csv_opts.get("encoding", "utf8")),
+        records_path=tuple(path.split(".")) if isinstance(path, str) else tuple(path),
+        url=raw.get("url"),
+        page_size=int(raw.get("page_size", 100)),
+        connection=dict(raw.get("connection") or {}),
+    )
+
+
+def load_mapping(folder: Path) -> Mapping | None:
+    """The mapping of a source folder, or None for a folder of canonical files."""
+    path = folder / MAPPING_FILE
+    if not path.exists():
+        return None
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf8"))
+    except yaml.YAMLError as exc:
+        raise MappingError(f"sources/{folder.name}/{MAPPING_FILE}: not valid YAML: {exc}") from exc
+    return parse_mapping(raw, folder.name)
