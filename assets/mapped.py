@@ -72,13 +72,12 @@ def _records_frame(records: list[dict], problems: list[str | None], numbers: lis
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(record))
-    frame = pl.DataFrame(
-        {n: [r.get(n) for r in records] for n in names}, schema=dict.fromkeys(names, pl.String)
-    )
-    return frame.with_columns(
-        pl.Series(ROW_PROBLEM, problems, dtype=pl.String),
-        pl.Series(ROW, numbers, dtype=pl.Int64),
-    )
+    # built from the row numbers first: records with no fields at all still count as rows
+    return pl.DataFrame(
+        [pl.Series(ROW, numbers, dtype=pl.Int64),
+         pl.Series(ROW_PROBLEM, problems, dtype=pl.String),
+         *[pl.Series(n, [r.get(n) for r in records], dtype=pl.String) for n in names]]
+    )  # fmt: skip
 
 
 def read_json_records(path: Path, records_path: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -321,10 +320,10 @@ def _supersede(parts: list[tuple[str, pl.DataFrame]], key: str) -> list[tuple[st
 
 
 def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec, mapping):
-    """The events a one-row-per-case record yields, one frame per event kind. A record
-    whose `when` column says the event did not happen while its `at` column has a value
-    contradicts itself: it yields the event with a problem, so the row is quarantined
-    rather than the value ignored."""
+    """The events a one-row-per-case record yields, one frame per event kind. With
+    `otherwise: quarantine`, a record whose `when` column says the event did not happen
+    while its `at` column has a value contradicts itself: it yields the event with a
+    problem, so the row is quarantined rather than the value ignored."""
     source_id = _field_expr(complaints.fields["source_id"])
     out = []
     for event in spec.derived:
@@ -333,6 +332,8 @@ def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec
         problem = pl.col(ROW_PROBLEM)
         if event.when is None:
             keep = present
+        elif event.otherwise == "ignore":
+            keep = _condition_expr(event.when)
         else:
             happened = _condition_expr(event.when)
             keep = happened | present
@@ -356,6 +357,17 @@ def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec
         rows = records.filter(keep).select(*fields, problem.alias(ROW_PROBLEM), ROW, ORIGINAL_ROW)
         out.append((event.event_type, rows))
     return out
+
+
+def _hash_reporters(records: pl.DataFrame, spec: TableSpec, reporters: Reporters):
+    """The column that holds reporter identities, hashed in the record itself, so neither
+    the mapped row nor the original record kept for quarantine holds it in clear."""
+    field = spec.fields.get("reporter_id")
+    if field is None or not field.column or field.column not in records.columns:
+        return records
+    return records.with_columns(
+        pl.col(field.column).map_elements(reporters.hash, return_dtype=pl.String)
+    )
 
 
 def read_mapped_source(
@@ -391,6 +403,8 @@ def read_mapped_source(
                 continue
             if ROW_PROBLEM not in records.columns:
                 records = records.with_columns(pl.lit(None, pl.String).alias(ROW_PROBLEM))
+            if table == "complaints":
+                records = _hash_reporters(records, spec, reporters)
             source_cols = [c for c in records.columns if c not in (ROW, ROW_PROBLEM)]
             records = records.with_columns(
                 pl.struct(source_cols).struct.json_encode().alias(ORIGINAL_ROW)
@@ -402,8 +416,11 @@ def read_mapped_source(
         for name, records in parts:
             mapped = _map_table(records, spec.fields, mapping)
             frames[table].append(
-                canonical_frame(mapped, table, folder.name, name, reporters, pl.col(ROW))
-            )
+                canonical_frame(
+                    mapped, table, folder.name, name, reporters, pl.col(ROW),
+                    reporters_hashed=True,
+                )
+            )  # fmt: skip
             if derived is None:
                 continue
             for event_type, rows in _derive_events(records, derived, complaints, mapping):

@@ -150,6 +150,7 @@ def canonical_frame(
     file: str,
     reporters: Reporters | None,
     row_numbers: pl.Expr | None = None,
+    reporters_hashed: bool = False,
 ) -> pl.DataFrame:
     """Records already named as the canonical columns, as the raw_<table> rows: text
     columns, reporter ids hashed, numbered (1 = first data row) unless `row_numbers` says
@@ -165,7 +166,7 @@ def canonical_frame(
         [pl.lit(None, pl.String).alias(c) for c in (*columns, ORIGINAL_ROW)
          if c not in frame.columns]
     )  # fmt: skip
-    if "reporter_id" in columns:
+    if "reporter_id" in columns and not reporters_hashed:
         assert reporters is not None, "complaints need a reporter hasher"
         frame = frame.with_columns(
             pl.col("reporter_id").cast(pl.String).map_elements(reporters.hash,

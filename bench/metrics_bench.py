@@ -117,6 +117,9 @@ def replicate(one: Path, base: Path, times: int) -> Path:
             if table == "stg_complaints":
                 extra = ", reporter_hash || '-' || k AS reporter_hash"
                 exclude += ", reporter_hash"
+            if table == "stg_events":
+                extra = ", event_key + (k << 40) AS event_key"
+                exclude += ", event_key"
             con.execute(
                 f"COPY (SELECT * EXCLUDE ({exclude}), source || '_' || k AS source, "
                 f"complaint_key + (k << 40) AS complaint_key{extra} "

@@ -72,6 +72,9 @@ class DerivedEvent:
     at: FieldSpec
     fields: dict[str, FieldSpec]
     when: Condition | None = None
+    # when `when` does not hold but `at` has a value: "ignore" it (the column also serves
+    # other statuses) or "quarantine" the event as an inconsistent record
+    otherwise: str = "ignore"
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,13 @@ def _derived(spec: Any, where: str) -> tuple[DerivedEvent, ...]:
         if item["event_type"] not in EVENT_TYPES:
             raise MappingError(f"{here}.event_type: {item['event_type']!r} is not one of "
                                f"{', '.join(EVENT_TYPES)}")  # fmt: skip
-        extra = set(item) - {"event_type", "at", "when", "unit_code", "officer_nip", "note"}
+        extra = set(item) - {"event_type", "at", "when", "otherwise", "unit_code",
+                             "officer_nip", "note"}  # fmt: skip
+        otherwise = item.get("otherwise", "ignore")
+        if otherwise not in ("ignore", "quarantine"):
+            raise MappingError(f"{here}.otherwise: 'ignore' or 'quarantine', got {otherwise!r}")
+        if "otherwise" in item and "when" not in item:
+            raise MappingError(f"{here}.otherwise: only with 'when'")
         if extra:
             raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
         events.append(
@@ -188,6 +197,7 @@ def _derived(spec: Any, where: str) -> tuple[DerivedEvent, ...]:
                     if k in item
                 },
                 when=_condition(item["when"], f"{here}.when") if "when" in item else None,
+                otherwise=otherwise,
             )
         )
     return tuple(events)

@@ -95,7 +95,7 @@ def _materialize(selection: list[str], home: Home, instance, tags=None, partitio
     ]
     if not result.success or failed_checks:
         failures = [
-            f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+            f"{e.step_key}: {_root_message(e.event_specific_data.error)}"
             for e in result.all_events
             if e.is_step_failure
         ]
@@ -118,6 +118,13 @@ def data_months(home: Home, as_of_month: str) -> tuple[str, str]:
     if first is None:
         raise PipelineFailed("no complaints were staged: nothing to score")
     return first, last
+
+
+def _root_message(error) -> str:
+    """The innermost error's message: what went wrong, not Dagster's wrapper around it."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def run_pipeline(home: Home, month: str | None = None) -> RunSummary:

@@ -5,19 +5,22 @@ import json
 
 import dagster as dg
 
+from assets.mapped import LANDING_DIR as LANDING
 from pipelines.jobs import rapor_job
 from pipelines.resources import RaporHome
 from pipelines.schedules import recompute_request
 
 
 def input_files_state(rapor: RaporHome) -> dict[str, list[int]]:
-    """Every input file (relative path) with its size and modification time."""
+    """Every input file (relative path) with its size and modification time; what fetches
+    from servers landed is not an input drop."""
     home = rapor.home
     state = {}
     for folder in (home.sources_dir, home.reference_dir):
         if folder.exists():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
+                # a fetched source's landing/ is written by the runs themselves
+                if path.is_file() and not path.name.startswith(".") and LANDING not in path.parts:
                     st = path.stat()
                     state[str(path.relative_to(home.root))] = [st.st_size, st.st_mtime_ns]
     return state
