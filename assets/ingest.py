@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from assets.common import WAREHOUSE_POOL, count, replace_table
+from assets.fetch import fetch_sources
 from assets.mapped import read_mapped_source
 from assets.readers import Reporters, empty_frame, find_table_file, read_table
 from pipelines.engine import run_stage
@@ -39,14 +40,23 @@ def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
 @dg.asset(group_name="ingest", pool=WAREHOUSE_POOL, kinds={"duckdb"})
 def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """Every row of every file in `DIR/sources/*/` as text (`raw_complaints`, `raw_events`,
-    `raw_ratings`) with source, file and row number; reporter ids already hashed."""
+    `raw_ratings`) with source, file and row number; reporter ids already hashed. Sources
+    on servers (databases, Open311 endpoints) are fetched first: what changed since their
+    last fetch lands in their folder (assets/fetch.py); a fetch that fails fails the run."""
+    fetched = fetch_sources(rapor.home, context.log)  # logs what each source landed
     frames, files = read_sources(rapor.home)
     with rapor.warehouse() as con:
         for table, frame in frames.items():
             replace_table(con, f"raw_{table}", frame)
     meta = {f"{t}_rows": f.height for t, f in frames.items()}
     context.log.info(f"read {len(files)} files: {meta}")
-    return dg.MaterializeResult(metadata={**meta, "files": ", ".join(files) or "(none)"})
+    fetched_meta = {
+        f"fetched_{source}_{table}": n for source, counts in fetched.items()
+        for table, n in counts.items()
+    }  # fmt: skip
+    return dg.MaterializeResult(
+        metadata={**meta, **fetched_meta, "files": ", ".join(files) or "(none)"}
+    )
 
 
 def _counts_add_up(con) -> dg.AssetCheckResult:
