@@ -2,23 +2,10 @@
 -- final resolution (a resolution undone by a later reopening does not count), closing
 -- status and the final holder. Free text (title, description, notes) stays in the staged
 -- tables and joins in at publication: carrying it through every stage costs time.
-CREATE OR REPLACE TEMP TABLE case_heads AS
-WITH members AS (
-    -- most cases have one member: only the merged ones need grouping
-    SELECT case_key, case_id, received_at, [channel] AS channels, member_count
-    FROM case_members
-    WHERE member_count = 1
-    UNION ALL
-    SELECT
-        case_key,
-        any_value(case_id),
-        min(received_at),
-        list_sort(list_distinct(list(channel))),
-        count(*)
-    FROM case_members
-    WHERE member_count > 1
-    GROUP BY case_key
-), lifecycle AS (
+-- Two statements: the per-case aggregate over all events first, then the joins; in one
+-- statement both held their memory at once (at 10M complaints, more than a 3 GB limit).
+CREATE OR REPLACE TEMP TABLE case_lifecycle AS
+WITH lifecycle AS (
     SELECT
         case_key,
         min(event_at) FILTER (WHERE event_type = 'forwarded') AS forwarded_at,
@@ -47,11 +34,30 @@ WITH members AS (
             ELSE 'rejected'
         END AS last_closing_type
     FROM lifecycle
-), last_holder AS (
+)
+SELECT * FROM closing;
+
+CREATE OR REPLACE TEMP TABLE case_heads AS
+WITH last_holder AS (
     -- the last segment is the one no later segment follows
     SELECT case_key, unit_code, officer_nip, calendar_key
     FROM segments
     WHERE next_start_at IS NULL
+), members AS (
+    -- most cases have one member: only the merged ones need grouping
+    SELECT case_key, case_id, received_at, [channel] AS channels, member_count
+    FROM case_members
+    WHERE member_count = 1
+    UNION ALL
+    SELECT
+        case_key,
+        any_value(case_id),
+        min(received_at),
+        list_sort(list_distinct(list(channel))),
+        count(*)
+    FROM case_members
+    WHERE member_count > 1
+    GROUP BY case_key
 )
 SELECT
     m.case_key,
@@ -86,5 +92,7 @@ SELECT
     h.calendar_key
 FROM members AS m
 JOIN stg_complaints AS c ON c.complaint_key = m.case_key
-LEFT JOIN closing AS l USING (case_key)
+LEFT JOIN case_lifecycle AS l USING (case_key)
 LEFT JOIN last_holder AS h USING (case_key);
+
+DROP TABLE case_lifecycle;

@@ -68,3 +68,8 @@ LEFT JOIN resolution AS r USING (case_key)
 LEFT JOIN credit AS c USING (case_key)
 LEFT JOIN clocks AS f ON f.case_key = h.case_key AND f.clock = 'forwarding'
 LEFT JOIN ratings AS g ON g.case_key = h.case_key;
+
+-- the stage's temporary tables are done with: free their memory for what follows
+DROP TABLE case_heads;
+
+DROP TABLE case_pauses;
