@@ -23,6 +23,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines.home import Home, HomeError
+from pipelines.quality import QUALITY_FILE
 
 CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}
 # The policy defaults (pipelines/default_policy.yaml), used only for a snapshot that does
@@ -603,3 +604,121 @@ def case_events(snap: Snapshot, cases: pl.DataFrame, viewer: Viewer) -> pl.DataF
     if not ids:
         return _case_events(snap.path, snap.mtime_ns, ("",)).clear()
     return _redact_events(_case_events(snap.path, snap.mtime_ns, ids), cases, viewer)
+
+
+# --- quality gates ---------------------------------------------------------------------------
+# The gate writes its results to serving/quality.duckdb itself, blocked or not, so the app can
+# say why a publication was blocked while it still serves the previous snapshot (which holds
+# the results of the gate it passed, in its own quality_results table).
+QUALITY_COLUMNS = """run, asset, "check", family, expectation, passed, observed, expected,
+    failing_rows, rows_checked, failing_rows_sample, checked_at"""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The latest quality gate: one row per expectation (`results`, failed ones first), read
+    from `source`: `file` (serving/quality.duckdb) or `snapshot` (its quality_results)."""
+
+    source: str
+    path: str
+    results: pl.DataFrame = field(compare=False)
+
+    @property
+    def run(self) -> str | None:
+        return self.results["run"][0] if self.results.height else None
+
+    @property
+    def checked_at(self) -> Any:
+        return self.results["checked_at"].max() if self.results.height else None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results["passed"].all())
+
+    @property
+    def failures(self) -> pl.DataFrame:
+        return self.results.filter(~pl.col("passed"))
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return sorted(set(self.failures["check"].to_list()))
+
+    def checks(self) -> pl.DataFrame:
+        """check, passed, expectations, failed: one row per check, failed ones first."""
+        return (
+            self.results.group_by("check")
+            .agg(
+                pl.col("passed").all().alias("passed"),
+                pl.len().alias("expectations"),
+                (~pl.col("passed")).sum().alias("failed"),
+            )
+            .sort(["passed", "check"])
+        )
+
+
+def _quality_file() -> tuple[str, int] | None:
+    """Path and modification time of $RAPOR_HOME/serving/quality.duckdb, if there is one."""
+    try:
+        path = Home.resolve().serving_dir / QUALITY_FILE
+        return str(path), path.stat().st_mtime_ns
+    except (HomeError, OSError):
+        return None
+
+
+@st.cache_data(**CACHE)
+def _gate_file(path: str, mtime_ns: int) -> pl.DataFrame:
+    return _query(
+        path,
+        f"SELECT {QUALITY_COLUMNS} FROM quality_results "
+        'ORDER BY passed, "check", family, expectation',
+    )
+
+
+@st.cache_data(**CACHE)
+def _gate_snapshot(path: str, mtime_ns: int) -> pl.DataFrame:
+    # a snapshot published before the gate existed has no quality_results: no rows
+    with duckdb.connect(path, read_only=True) as con:
+        (present,) = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quality_results'"
+        ).fetchone()
+        if not present:
+            return pl.DataFrame()
+        return con.sql(
+            f"SELECT {QUALITY_COLUMNS} FROM quality_results "
+            'ORDER BY passed, "check", family, expectation'
+        ).pl()
+
+
+def latest_gate(snap: Snapshot | None = None) -> Gate | None:
+    """The latest quality gate: the gate's own file when there is one (it is newer than any
+    snapshot, and written even when the gate blocked publication), else the results the
+    snapshot `snap` carries; None when neither has any."""
+    located = _quality_file()
+    if located is not None:
+        frame = _gate_file(*located)
+        if frame.height:
+            return Gate("file", located[0], frame)
+    if snap is not None:
+        frame = _gate_snapshot(snap.path, snap.mtime_ns)
+        if frame.height:
+            return Gate("snapshot", snap.path, frame)
+    return None
+
+
+@st.cache_data(**CACHE)
+def _quarantine_counts(path: str, mtime_ns: int) -> pl.DataFrame:
+    return _query(
+        path,
+        """
+        SELECT source, input_table, reason_code, count(*) AS rows, min(run_id) AS run_id
+        FROM quarantine
+        GROUP BY ALL
+        ORDER BY source, rows DESC, input_table, reason_code
+    """,
+    )
+
+
+def quarantine_counts(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
+    """source, input_table, reason_code, rows, run_id: the quarantined input rows of the
+    served snapshot's run, counted per source and reason (counts only: no raw rows)."""
+    return _quarantine_counts(snap.path, snap.mtime_ns)

@@ -482,6 +482,101 @@ TEXT: dict[str, dict[str, str]] = {
     "event.archived": {"id": "diarsipkan", "en": "archived"},
     "event.rejected": {"id": "ditolak", "en": "rejected"},
     "event.postponed": {"id": "ditunda", "en": "postponed"},
+    # --- data quality (gates and quarantine) -------------------------------------------
+    "page.quality": {"id": "Mutu data", "en": "Data quality"},
+    "q.caption": {
+        "id": "Gerbang mutu memeriksa data yang sudah distaging dengan Great Expectations "
+        "sebelum apa pun diterbitkan. Bila satu pemeriksaan gagal, penerbitan diblokir dan "
+        "snapshot sebelumnya tetap ditampilkan. Hasil gerbang terakhir dibaca dari "
+        "`serving/quality.duckdb`, juga ketika penerbitan diblokir.",
+        "en": "The quality gate checks the staged data with Great Expectations before "
+        "anything is published. When a check fails, publication is blocked and the previous "
+        "snapshot stays served. The latest gate's results are read from "
+        "`serving/quality.duckdb`, also when publication was blocked.",
+    },
+    "q.blocked": {
+        "id": "**Penerbitan diblokir**: gerbang mutu terakhir (run `{run}`, {checked} UTC) "
+        "gagal. Snapshot yang ditampilkan berasal dari {published} UTC.",
+        "en": "**Publication blocked**: the latest quality gate (run `{run}`, {checked} UTC) "
+        "failed. The snapshot shown is from {published} UTC.",
+    },
+    "q.reasons": {"id": "Alasannya:", "en": "Why:"},
+    "q.reason": {
+        "id": "**{check}** · `{expectation}`: {observed} (diharapkan: {expected})",
+        "en": "**{check}** · `{expectation}`: {observed} (expected: {expected})",
+    },
+    "q.more_reasons": {"id": "… dan {n} lagi di tabel di bawah.", "en": "… and {n} more below."},
+    "q.passed": {
+        "id": "Gerbang mutu terakhir lolos (run `{run}`, {checked} UTC): {n} harapan terpenuhi.",
+        "en": "The latest quality gate passed (run `{run}`, {checked} UTC): {n} expectations met.",
+    },
+    "q.from_snapshot": {
+        "id": "Berkas `serving/quality.duckdb` tidak ada: hasil di bawah adalah gerbang yang "
+        "dilalui snapshot ini.",
+        "en": "There is no `serving/quality.duckdb`: below is the gate this snapshot passed.",
+    },
+    "q.none": {
+        "id": "Belum ada hasil gerbang mutu. Jalankan pipeline: `rapor run --home DIR`.",
+        "en": "No quality gate results yet. Run the pipeline: `rapor run --home DIR`.",
+    },
+    "q.unreadable": {
+        "id": "Hasil gerbang mutu tidak dapat dibaca: {error}",
+        "en": "The quality gate results cannot be read: {error}",
+    },
+    "q.banner": {
+        "id": "**Penerbitan diblokir**: gerbang mutu terakhir gagal ({checks}). Snapshot yang "
+        "ditampilkan berasal dari {published} UTC.",
+        "en": "**Publication blocked**: the latest quality gate failed ({checks}). The "
+        "snapshot shown is from {published} UTC.",
+    },
+    "q.banner_no_snapshot": {
+        "id": "Gerbang mutu terakhir gagal ({checks}), sehingga belum ada yang diterbitkan.",
+        "en": "The latest quality gate failed ({checks}), so nothing has been published yet.",
+    },
+    "q.open": {"id": "Lihat alasannya di Mutu data", "en": "See why on Data quality"},
+    "q.checks": {"id": "Pemeriksaan", "en": "Checks"},
+    "q.expectations": {"id": "Semua harapan", "en": "Every expectation"},
+    "q.expectations_caption": {
+        "id": "Satu baris per harapan (expectation) Great Expectations; teks teramati dan "
+        "diharapkan seperti dicatat pipeline di tabel `quality_results`.",
+        "en": "One row per Great Expectations expectation; observed and expected as the "
+        "pipeline records them in the `quality_results` table.",
+    },
+    "q.samples": {"id": "Contoh baris yang gagal", "en": "Sample failing rows"},
+    "q.samples_caption": {
+        "id": "Paling banyak lima baris per harapan yang gagal, dengan kolom yang menunjukkan "
+        "letaknya (sumber, berkas, nomor baris, kunci).",
+        "en": "Up to five rows per failed expectation, with the columns that locate them "
+        "(source, file, row number, keys).",
+    },
+    "q.no_samples": {"id": "Tidak ada contoh baris.", "en": "No sample rows."},
+    "q.quarantine": {"id": "Karantina snapshot terbit", "en": "Quarantine of the snapshot"},
+    "q.quarantine_caption": {
+        "id": "Baris masukan yang ditolak pada run yang diterbitkan (run `{run}`), per sumber "
+        "dan alasan: {n} baris.",
+        "en": "Input rows rejected in the published run (run `{run}`), by source and "
+        "reason: {n} rows.",
+    },
+    "q.no_quarantine": {
+        "id": "Tidak ada baris masukan yang dikarantina pada run yang diterbitkan.",
+        "en": "No input row was quarantined in the published run.",
+    },
+    "q.col.check": {"id": "Pemeriksaan", "en": "Check"},
+    "q.col.status": {"id": "Hasil", "en": "Result"},
+    "q.col.family": {"id": "Kelompok", "en": "Family"},
+    "q.col.expectation": {"id": "Harapan (GX)", "en": "Expectation (GX)"},
+    "q.col.observed": {"id": "Teramati", "en": "Observed"},
+    "q.col.expected": {"id": "Diharapkan", "en": "Expected"},
+    "q.col.failing": {"id": "Gagal", "en": "Failing"},
+    "q.col.checked": {"id": "Diperiksa", "en": "Checked"},
+    "q.col.expectations": {"id": "Harapan", "en": "Expectations"},
+    "q.col.failed": {"id": "Harapan gagal", "en": "Failed expectations"},
+    "q.col.source": {"id": "Sumber", "en": "Source"},
+    "q.col.input": {"id": "Tabel masukan", "en": "Input table"},
+    "q.col.reason": {"id": "Alasan", "en": "Reason"},
+    "q.col.rows": {"id": "Baris", "en": "Rows"},
+    "q.status.passed": {"id": "lolos", "en": "passed"},
+    "q.status.failed": {"id": "gagal", "en": "failed"},
 }
 
 

@@ -2,6 +2,8 @@
 
 Entry point (`streamlit run app/streamlit_app.py`, or `rapor app --home DIR`): page config,
 the language choice, the navigation over the pages in app_pages/, and the snapshot footer.
+When the latest quality gate failed (serving/quality.duckdb), every page says that
+publication is blocked and since when the shown snapshot dates; Mutu data says why.
 The snapshot is `$RAPOR_HOME/serving/rapor.duckdb`. A link may choose the language with
 ?lang=id|en (the definition links do: they open in a new tab, a new session).
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from app import metric_docs, ui
+from app import data, metric_docs, ui
 from app.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, t
 
 st.set_page_config(page_title="rapor", page_icon=":material/assignment:", layout="wide")
@@ -26,8 +28,27 @@ st.sidebar.selectbox(
     key=LANG_KEY,
 )
 
+try:  # the gate writes its own file, also when it blocked the (first) publication
+    gate = data.latest_gate()
+    gate_error = None
+except duckdb.Error as exc:
+    gate, gate_error = None, str(exc).splitlines()[0]
+blocked = gate is not None and not gate.passed
+if blocked:
+    try:
+        data.locate()
+    except data.SnapshotUnavailable:  # nothing was ever published: say why, then stop
+        st.warning(
+            t("q.banner_no_snapshot", checks=", ".join(gate.failed_checks)), icon=":material/block:"
+        )
 snapshot = ui.snapshot_or_stop()
 
+quality_page = st.Page(
+    "app_pages/mutu.py",
+    title=t("page.quality"),
+    icon=":material/fact_check:",
+    url_path="mutu",
+)
 pages = [
     st.Page(
         "app_pages/ikhtisar.py",
@@ -54,9 +75,19 @@ pages = [
         icon=":material/menu_book:",
         url_path=metric_docs.PAGE,
     ),
+    quality_page,
 ]
 page = st.navigation(pages)
 ui.sidebar_footer(snapshot)
+if gate_error:
+    st.warning(t("q.unreadable", error=gate_error), icon=":material/error:")
+elif blocked and page.url_path != quality_page.url_path:  # the quality page says it in full
+    published = ui.fmt_timestamp(data.info(snapshot).get("published_at"))
+    st.warning(
+        t("q.banner", checks=", ".join(gate.failed_checks), published=published),
+        icon=":material/block:",
+    )
+    st.page_link(quality_page, label=t("q.open"), icon=":material/fact_check:")
 try:
     page.run()
 except duckdb.Error as exc:  # a snapshot that lacks what this page needs: say so, no traceback

@@ -99,16 +99,22 @@ def staged_sources(context: dg.AssetExecutionContext, rapor: RaporHome):
             "FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 20"
         ).fetchall()
         quarantined = count(con, "quarantine")
+        # older versions of a row a later file or fetch replaced: kept, but not faults
+        superseded = count(con, "quarantine", "reason_code = 'superseded'")
         check = _counts_add_up(con)
-    if quarantined:
+    faults = [(t, why, n) for t, why, n in by_reason if why != "superseded"]
+    if faults:
         context.log.warning(
-            f"{quarantined} input rows quarantined: "
-            + "; ".join(f"{t} {why.strip()} x{n}" for t, why, n in by_reason)
+            f"{quarantined - superseded} input rows quarantined: "
+            + "; ".join(f"{t} {why.strip()} x{n}" for t, why, n in faults)
         )
+    if superseded:
+        context.log.info(f"{superseded} older versions superseded by newer files or fetches")
     yield dg.MaterializeResult(
         metadata={
             **{f"staged_{t}": n for t, n in staged.items()},
             "quarantined": quarantined,
+            "superseded": superseded,
             "quarantine_reasons": dg.MetadataValue.md(
                 "\n".join(f"- {t}: {why.strip()} ({n})" for t, why, n in by_reason) or "none"
             ),

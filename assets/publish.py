@@ -8,6 +8,7 @@ from importlib.metadata import version
 
 import dagster as dg
 
+import sql
 from assets.common import WAREHOUSE_POOL
 from pipelines.resources import RaporHome
 from pipelines.warehouse import run_sql
@@ -15,7 +16,7 @@ from pipelines.warehouse import run_sql
 SNAPSHOT_TABLES = (
     "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers",
     "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
-    "snapshot_info",
+    "quality_results", "snapshot_info",
 )  # fmt: skip
 
 
@@ -27,8 +28,9 @@ SNAPSHOT_TABLES = (
 )
 def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """The published snapshot `DIR/serving/rapor.duckdb` (and `serving/parquet/*.parquet`):
-    the tables of the contract plus `snapshot_info`. Written beside, then renamed into
-    place, so readers see the old snapshot or the new one, never half of one."""
+    the tables of the contract plus `snapshot_info`, and `quality_results` of the quality
+    gate this publication passed. Written beside, then renamed into place, so readers see
+    the old snapshot or the new one, never half of one."""
     home = rapor.home
     policy = rapor.policy()
     home.serving_dir.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,15 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
     with rapor.warehouse() as con:
         con.execute("ATTACH $path AS snap", {"path": str(tmp)})
         try:
+            run_sql(con, "quality_results")  # the gate's table, empty before its first run
+            # a failed gate blocks publication within a run; this also refuses a
+            # publication started on its own (dg dev) after a failed gate
+            failed = con.execute(sql.text("quality_latest")).fetchall()
+            if failed:
+                raise dg.Failure(
+                    description=f"the quality gate of run {failed[0][0]} failed, so nothing is "
+                    "published: " + "; ".join(f"{c} {e}: {o}" for _, c, e, o in failed[:5])
+                )
             run_sql(con, "snapshot")
             con.execute(
                 "CREATE TABLE snap.snapshot_info AS SELECT "

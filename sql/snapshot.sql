@@ -35,3 +35,10 @@ CREATE TABLE snap.units AS SELECT * FROM ref_units;
 CREATE TABLE snap.officers AS SELECT * FROM ref_officers;
 
 CREATE TABLE snap.calendar_days AS SELECT * FROM calendar_days;
+
+-- the quality gate this publication passed: every expectation of the latest gate run
+CREATE TABLE snap.quality_results AS
+SELECT *
+FROM quality_results
+WHERE run = (SELECT arg_max(run, checked_at) FROM quality_results)
+ORDER BY "check", passed, family, expectation;

@@ -1,0 +1,156 @@
+"""Mutu data: the latest quality gate (each check and expectation, passed or failed, observed
+against expected, sample failing rows), a banner when it blocked publication, and the
+quarantine of the served run per source and reason."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import polars as pl
+import streamlit as st
+
+from app import data, ui
+from app.i18n import t
+
+MAX_REASONS = 8  # failed expectations listed in the banner; the table below has them all
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
+
+
+def md(text: object) -> str:
+    """Text from the data (observed values, source ids) shown literally in Markdown."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def status_words(frame: pl.DataFrame) -> pl.Series:
+    """passed -> 'lolos' / 'gagal' in the current language, as a column `status`."""
+    return ui.words(
+        frame, "passed", lambda ok: t("q.status.passed" if ok else "q.status.failed"), "status"
+    )
+
+
+snap = ui.snapshot_or_stop()
+viewer = data.current_viewer()
+meta = data.info(snap)
+
+st.title(t("page.quality"))
+st.caption(t("q.caption"))
+
+gate = data.latest_gate(snap)
+if gate is None:
+    st.info(t("q.none"), icon=":material/info:")
+else:
+    checked = ui.fmt_timestamp(gate.checked_at)
+    if not gate.passed:
+        failures = gate.failures
+        reasons = [
+            "- "
+            + t(
+                "q.reason",
+                check=r["check"],
+                expectation=r["expectation"],
+                observed=md(r["observed"]),
+                expected=md(r["expected"]),
+            )
+            for r in failures.head(MAX_REASONS).iter_rows(named=True)
+        ]
+        if failures.height > MAX_REASONS:
+            reasons.append("- " + t("q.more_reasons", n=failures.height - MAX_REASONS))
+        published = ui.fmt_timestamp(meta.get("published_at"))
+        st.error(
+            t("q.blocked", run=gate.run, checked=checked, published=published)
+            + "\n\n"
+            + t("q.reasons")
+            + "\n"
+            + "\n".join(reasons),
+            icon=":material/block:",
+        )
+    else:
+        st.success(
+            t("q.passed", run=gate.run, checked=checked, n=ui.fmt_int(gate.results.height)),
+            icon=":material/verified:",
+        )
+    if gate.source == "snapshot":
+        st.caption(t("q.from_snapshot"))
+
+    st.header(t("q.checks"))
+    checks = gate.checks()
+    st.dataframe(
+        checks.select("check", status_words(checks), "expectations", "failed"),
+        hide_index=True,
+        key="quality_checks",
+        column_config={
+            "check": st.column_config.TextColumn(t("q.col.check")),
+            "status": st.column_config.TextColumn(t("q.col.status")),
+            "expectations": st.column_config.NumberColumn(t("q.col.expectations")),
+            "failed": st.column_config.NumberColumn(t("q.col.failed")),
+        },
+    )
+
+    st.header(t("q.expectations"))
+    st.caption(t("q.expectations_caption"))
+    results = gate.results
+    st.dataframe(
+        results.select(
+            "check",
+            status_words(results),
+            "family",
+            "expectation",
+            "observed",
+            "expected",
+            "failing_rows",
+            "rows_checked",
+        ),
+        hide_index=True,
+        key="quality_expectations",
+        column_config={
+            "check": st.column_config.TextColumn(t("q.col.check")),
+            "status": st.column_config.TextColumn(t("q.col.status")),
+            "family": st.column_config.TextColumn(t("q.col.family")),
+            "expectation": st.column_config.TextColumn(t("q.col.expectation")),
+            "observed": st.column_config.TextColumn(t("q.col.observed"), width="large"),
+            "expected": st.column_config.TextColumn(t("q.col.expected"), width="large"),
+            "failing_rows": st.column_config.NumberColumn(t("q.col.failing")),
+            "rows_checked": st.column_config.NumberColumn(t("q.col.checked")),
+        },
+    )
+
+    failed = gate.failures
+    if failed.height:
+        st.header(t("q.samples"))
+        st.caption(t("q.samples_caption"))
+        for i, r in enumerate(failed.iter_rows(named=True)):
+            with st.expander(f"{r['check']} · {r['expectation']}", expanded=i == 0):
+                rows = json.loads(r["failing_rows_sample"] or "[]")
+                if rows:
+                    st.dataframe(
+                        pl.DataFrame(rows, infer_schema_length=None),
+                        hide_index=True,
+                        key=f"quality_sample_{i}",
+                    )
+                else:
+                    st.caption(t("q.no_samples"))
+
+st.header(t("q.quarantine"))
+quarantine = data.quarantine_counts(snap, viewer)
+if quarantine.is_empty():
+    st.info(t("q.no_quarantine"), icon=":material/check_circle:")
+else:
+    st.caption(
+        t(
+            "q.quarantine_caption",
+            run=quarantine["run_id"][0],
+            n=ui.fmt_int(quarantine["rows"].sum()),
+        )
+    )
+    st.dataframe(
+        quarantine.select("source", "input_table", "reason_code", "rows"),
+        hide_index=True,
+        key="quarantine_counts",
+        column_config={
+            "source": st.column_config.TextColumn(t("q.col.source")),
+            "input_table": st.column_config.TextColumn(t("q.col.input")),
+            "reason_code": st.column_config.TextColumn(t("q.col.reason")),
+            "rows": st.column_config.NumberColumn(t("q.col.rows")),
+        },
+    )
