@@ -12,7 +12,9 @@ from pipelines.mappings import load_mapping
 from pipelines.resources import RaporHome
 
 SOURCE_TABLES = ("complaints", "events", "ratings")
-INPUT_TABLES = ("complaints", "events", "ratings", "units", "officers", "calendar_overrides")
+INPUT_TABLES = (
+    "complaints", "events", "ratings", "units", "officers", "calendar_overrides", "case_links",
+)
 
 
 def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:

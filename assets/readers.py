@@ -33,6 +33,9 @@ TABLES = {
     "units": (UNIT_COLUMNS, ("unit_code", "name", "kind", "workweek")),
     "officers": (OFFICER_COLUMNS, ("nip", "name", "unit_code", "valid_from")),
     "calendar_overrides": (OVERRIDE_COLUMNS, ("date", "is_working_day", "applies_to")),
+    # reviewed merge overrides (docs/merging.md); every column is required
+    "case_links": (("action", "source_a", "source_id_a", "source_b", "source_id_b", "reason",
+                    "reviewed_by", "reviewed_at"),) * 2,
 }
 META = ("source", "file", "row_number", "file_problem")
 ROW_PROBLEM = "_row_problem"  # a problem with one record, found while reading it

@@ -1,4 +1,4 @@
-"""The `rapor` command line: demo, run, app, calendar."""
+"""The `rapor` command line: demo, run, app, calendar, merge-report."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from pipelines.home import HOME_ENV, Home, HomeError
 from pipelines.policy import DEFAULT_POLICY
 
 
-def _print_summary(summary, seconds: float, home: Home) -> None:
+def _print_summary(summary, seconds: float, home: Home, merge: str | None = None) -> None:
     first, last = summary.months
     print(f"\nrapor: published scorecards for {home.tenant.name} ({first} .. {last})")
     print(f"  cases            {summary.cases:>8,}  ({summary.complaints_merged:,} "
           "complaints merged into another channel's case)")  # fmt: skip
+    if merge:
+        print(f"  merge vs truth   {merge}")
     print(f"  officers scored  {summary.officers:>8,}")
     print(f"  units scored     {summary.units:>8,}")
     print(f"  quarantined rows {summary.quarantined:>8,}")
@@ -31,7 +33,7 @@ def _print_summary(summary, seconds: float, home: Home) -> None:
     print("then browse to http://localhost:8501")
 
 
-def _run(home: Home, month: str | None) -> int:
+def _run(home: Home, month: str | None, merge_vs_truth: bool = False) -> int:
     from pipelines.runner import PipelineFailed, run_pipeline
 
     started = time.monotonic()
@@ -41,7 +43,15 @@ def _run(home: Home, month: str | None) -> int:
         print(f"rapor: the run failed; the previous snapshot (if any) is still served.\n  {exc}",
               file=sys.stderr)  # fmt: skip
         return 1
-    _print_summary(summary, time.monotonic() - started, home)
+    merge = None
+    if merge_vs_truth:  # a demo city knows which complaints are one (rapor merge-report)
+        from pipelines.merge_eval import MergeEvalError, evaluate
+
+        try:
+            merge = evaluate(home, examples=0).summary_line()
+        except MergeEvalError as exc:
+            merge = f"not measured: {exc}"
+    _print_summary(summary, time.monotonic() - started, home, merge)
     return 0
 
 
@@ -60,7 +70,7 @@ def cmd_demo(args) -> int:
           f"{sum(facts['events'].values()):,} events, {sum(facts['ratings'].values()):,} "
           f"ratings, {facts['faults_total']} injected faults "
           f"({facts['period']['start']} .. {facts['period']['end']})")  # fmt: skip
-    return _run(home, None)
+    return _run(home, None, merge_vs_truth=True)
 
 
 def cmd_run(args) -> int:
@@ -117,6 +127,21 @@ def cmd_calendar(args) -> int:
     return 0
 
 
+def cmd_merge_report(args) -> int:
+    from pipelines.merge_eval import MergeEvalError, evaluate
+
+    home = Home.resolve(args.home)
+    try:
+        report = evaluate(home, examples=args.examples)
+    except MergeEvalError as exc:
+        print(f"rapor: {exc}", file=sys.stderr)
+        return 1
+    print(f"rapor: cross-channel merge of {home.tenant.name} against the demo truth "
+          f"(pairs of complaints in one case; docs/merging.md)")  # fmt: skip
+    print(report.render())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rapor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     p = with_home(sub.add_parser("app", help="serve the app on the published snapshot"))
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_app)
+
+    helped = "precision and recall of the merge on a demo city"
+    p = with_home(sub.add_parser("merge-report", help=helped))
+    p.add_argument("--examples", type=int, default=5, help="false and missed merges shown")
+    p.set_defaults(func=cmd_merge_report)
 
     p = with_home(sub.add_parser("calendar", help="print a year's non-working days"))
     p.add_argument("--year", type=int, required=True)

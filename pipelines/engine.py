@@ -13,7 +13,7 @@ from pipelines.warehouse import run_sql
 
 STAGES: dict[str, list[str]] = {
     "reference": ["stg_units", "stg_officers", "stg_calendar_overrides"],
-    "staging": ["stg_complaints", "stg_events", "stg_ratings", "quarantine"],
+    "staging": ["stg_complaints", "stg_events", "stg_ratings", "stg_case_links", "quarantine"],
     "cases": [
         "case_members",
         "case_events",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,25 @@ COMPLAINT_CLASSES = ("pengaduan", "aspirasi", "permintaan_informasi", "whistlebl
 
 class PolicyError(ValueError):
     """A policy file that cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class VolumeGate:
+    """The `quality.volume` section (docs/quality.md), optional in a tenant's policy: a key
+    left out takes the default here. Complaints received in the newest complete month must
+    lie between `min_ratio` and `max_ratio` times the median of the `baseline_months` months
+    before it. Not judged with fewer than `min_baseline_months` of those months holding
+    data, or with a median below `min_baseline_median` (too few complaints for a ratio to
+    mean anything)."""
+
+    baseline_months: int = 6
+    min_baseline_months: int = 3
+    min_baseline_median: float = 30
+    min_ratio: float = 0.5
+    max_ratio: float = 3.0
+
+
+VOLUME_KEYS = frozenset(f.name for f in fields(VolumeGate))
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,11 @@ class Policy:
     def hash(self) -> str:
         canonical = json.dumps(self.raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def volume_gate(self) -> VolumeGate:
+        """The `quality.volume` settings, defaults filled in (validated by load_policy)."""
+        return VolumeGate(**((self.raw.get("quality") or {}).get("volume") or {}))
 
     def sql_params(self) -> dict[str, Any]:
         """The policy values the SQL files take as named parameters."""
@@ -57,6 +81,7 @@ class Policy:
             "rating_above": r["above"],
             "rating_below": r["below"],
             "merge_window_days": self.raw["cases"]["merge_window_days"],
+            **merge_params(self.raw["cases"]),
         }
 
 
@@ -71,6 +96,47 @@ def _require(raw: dict, path: str, kind: type | tuple, minimum: float | None = N
     if minimum is not None and node < minimum:
         raise PolicyError(f"policy: '{path}' must be >= {minimum}, got {node!r}")
     return node
+
+
+# cases: the optional merge settings (docs/merging.md); a key left out takes this default
+MERGE_DEFAULTS: dict[str, Any] = {
+    "text_similarity_min": 0.6,
+    "max_pin_distance_m": 500,
+    "text_match_max_candidates": 30,
+    "reporter_id_kinds": {"email": "email"},
+}
+
+
+def merge_params(cases: dict) -> dict[str, Any]:
+    """The merge settings as SQL parameters, defaults filled in."""
+    merged = {**MERGE_DEFAULTS, **cases}
+    kinds = {str(k).strip().lower(): str(v) for k, v in merged["reporter_id_kinds"].items()}
+    return {
+        "text_similarity_min": float(merged["text_similarity_min"]),
+        "max_pin_distance_m": float(merged["max_pin_distance_m"]),
+        "text_match_max_candidates": int(merged["text_match_max_candidates"]),
+        "reporter_kind_channels": list(kinds) or [""],
+        "reporter_kind_names": list(kinds.values()) or ["phone"],
+    }
+
+
+def _check_merge(cases: dict) -> None:
+    """`cases`: known keys only (a typo must not fall back to a default silently)."""
+    unknown = set(cases) - {"merge_window_days", *MERGE_DEFAULTS}
+    if unknown:
+        raise PolicyError(f"policy: unknown key(s) under 'cases': {sorted(unknown)}")
+    raw = {"cases": {**MERGE_DEFAULTS, **cases}}
+    if not 0 < _require(raw, "cases.text_similarity_min", (int, float), 0) <= 1:
+        raise PolicyError("policy: 'cases.text_similarity_min' must be > 0 and <= 1")
+    _require(raw, "cases.max_pin_distance_m", (int, float), 0)
+    _require(raw, "cases.text_match_max_candidates", int, 1)
+    kinds = _require(raw, "cases.reporter_id_kinds", dict)
+    for channel, kind in kinds.items():
+        if not isinstance(channel, str) or not isinstance(kind, str) or not kind.strip():
+            raise PolicyError(
+                f"policy: 'cases.reporter_id_kinds' maps channel names to kinds (text), "
+                f"got {channel!r}: {kind!r}"
+            )
 
 
 def load_policy(path: Path | None = None) -> Policy:
@@ -99,10 +165,45 @@ def load_policy(path: Path | None = None) -> Policy:
     if sum(weights) <= 0:
         raise PolicyError("policy: score.weights must not all be zero")
     _require(raw, "cases.merge_window_days", int, 0)
+    _check_merge(raw["cases"])
     _require(raw, "rating.min_judged_deadlines", int, 0)
     _require(raw, "rating.max_interval_width", (int, float), 0)
     above = _require(raw, "rating.above", (int, float), 0)
     below = _require(raw, "rating.below", (int, float), 0)
     if not below <= above <= 100:
         raise PolicyError("policy: need 0 <= rating.below <= rating.above <= 100")
+    _check_quality(raw)
     return Policy(raw=raw, source=str(path))
+
+
+def _check_quality(raw: dict) -> None:
+    """The optional `quality:` section: known keys only (a typo must not silently fall back
+    to a default), each of the right type and range."""
+    quality = raw.get("quality")
+    if quality is None:
+        return
+    if not isinstance(quality, dict):
+        raise PolicyError(f"policy: 'quality' must be a mapping, got {quality!r}")
+    unknown = sorted(set(quality) - {"volume"})
+    if unknown:
+        raise PolicyError(f"policy: unknown key 'quality.{unknown[0]}'")
+    volume = quality.get("volume")
+    if volume is None:
+        return
+    if not isinstance(volume, dict):
+        raise PolicyError(f"policy: 'quality.volume' must be a mapping, got {volume!r}")
+    unknown = sorted(set(volume) - VOLUME_KEYS)
+    if unknown:
+        raise PolicyError(f"policy: unknown key 'quality.volume.{unknown[0]}'")
+    for key in volume:
+        if key.endswith("_months"):  # whole months, at least one
+            _require(raw, f"quality.volume.{key}", int, 1)
+        else:
+            _require(raw, f"quality.volume.{key}", (int, float), 0)
+    gate = VolumeGate(**volume)
+    if gate.min_baseline_months > gate.baseline_months:
+        raise PolicyError(
+            "policy: need quality.volume.min_baseline_months <= quality.volume.baseline_months"
+        )
+    if not gate.min_ratio < gate.max_ratio:
+        raise PolicyError("policy: need quality.volume.min_ratio < quality.volume.max_ratio")

@@ -1,72 +1,318 @@
--- Which staged complaints are the same citizen problem (one case), and which is primary.
--- Same reporter, same category and same place (kelurahan, else kecamatan) with receipts no
--- more than $merge_window_days apart chain into one case. No reporter: never merged.
--- The primary member is the one with the most lifecycle events (the one that was handled),
--- then the earliest; its complaint_key is the case_key.
-CREATE OR REPLACE TABLE case_members AS
-WITH keyed AS (
+-- Which staged complaints are the same citizen problem (one case), why, and which member is
+-- primary (docs/merging.md). Two complaints are linked by
+--   the reporter rule: same reporter, same category and same place (kelurahan, else
+--     kecamatan), received no more than $merge_window_days days apart (chained in receipt
+--     order, so a case can span longer);
+--   the text rule, for a complaint whose reporter cannot be compared with most others' (it
+--     has none, or its channel's identifier is of another kind, cases.reporter_id_kinds):
+--     its best match among the complaints through another channel with the same category
+--     and place, received within the window, whose reporter it cannot be compared with
+--     either, that name the street it names (if it names one), whose map pins (if both have
+--     one) lie within $max_pin_distance_m metres, and whose title + description words have a
+--     Jaccard similarity of at least $text_similarity_min. Not tried when more than
+--     $text_match_max_candidates other complaints of that category and place were received
+--     around it (a burst: too ambiguous for text alone);
+--   a reviewer's link row (reference/case_links.csv, staged as stg_case_links).
+-- A complaint a reviewer unlinked takes part in no rule: it is a case of its own unless a
+-- link row puts it into another. Linked complaints form one case, transitively. The primary
+-- member has the most lifecycle events (the one that was handled), then is the earliest; its
+-- complaint_key is the case_key. Only candidates are ever paired: complaints whose reporter
+-- key recurs, and those whose reporter cannot be compared; never all complaints.
+
+-- a warehouse built without the staging stage (the benchmark loads staged tables only) has
+-- no overrides
+CREATE TABLE IF NOT EXISTS stg_case_links (
+    action VARCHAR, complaint_key_a BIGINT, complaint_key_b BIGINT, case_id_a VARCHAR,
+    case_id_b VARCHAR, reason VARCHAR, reviewed_by VARCHAR, reviewed_at DATE,
+    row_number BIGINT
+);
+
+-- every link between two complaints: rule, how far apart, how similar, and why
+CREATE OR REPLACE TEMP TABLE merge_edges AS
+WITH unlinked AS (
+    SELECT DISTINCT complaint_key_a AS complaint_key FROM stg_case_links WHERE action = 'unlink'
+), keyed AS NOT MATERIALIZED (
+    -- (recomputed by each use: cheaper than storing it at 10M complaints)
     SELECT
-        complaint_key, source, source_id, channel, received_at, reporter_hash, category,
-        lower(coalesce(village, district, '')) AS place
+        complaint_key, channel, received_at, reporter_hash, category,
+        lower(coalesce(village, district, '')) AS place,
+        coalesce(list_extract($reporter_kind_names,
+                              list_position($reporter_kind_channels, channel)),
+                 'phone') AS reporter_kind,
+        -- receipts within the window fall in the same or neighbouring buckets of its length
+        floor(epoch(received_at) / (86400 * greatest($merge_window_days, 1)))::BIGINT AS bucket
     FROM stg_complaints
+    ANTI JOIN unlinked USING (complaint_key)
 ), shared_keys AS (
-    -- only complaints whose reporter, category and place recur can merge: the windows and
-    -- event counts below run on those few instead of on every complaint
+    -- reporter rule: only complaints whose reporter, category and place recur can merge
     SELECT reporter_hash, category, place
     FROM keyed
     WHERE reporter_hash IS NOT NULL
     GROUP BY ALL
     HAVING count(*) > 1
-), candidates AS (
-    SELECT * FROM keyed SEMI JOIN shared_keys USING (reporter_hash, category, place)
+), reporter_edges AS (
+    SELECT
+        lag(complaint_key) OVER w AS a,
+        complaint_key AS b,
+        epoch(received_at - lag(received_at) OVER w) / 86400 AS gap_days
+    FROM keyed SEMI JOIN shared_keys USING (reporter_hash, category, place)
+    WINDOW w AS (PARTITION BY reporter_hash, category, place ORDER BY received_at, complaint_key)
+    QUALIFY gap_days <= $merge_window_days
+), seekers AS (
+    -- text rule: complaints whose reporter cannot be compared with most others' (none, or
+    -- an identifier of another kind than a phone number) look for their copy, in their own
+    -- time bucket and the two beside it
+    SELECT *, unnest([bucket - 1, bucket, bucket + 1]) AS near
+    FROM keyed
+    WHERE place <> '' AND (reporter_hash IS NULL OR reporter_kind <> 'phone')
+), crowds AS (
+    SELECT k.category, k.place, k.bucket AS near, count(*) AS complaints
+    FROM keyed AS k
+    SEMI JOIN seekers AS s
+        ON s.category = k.category AND s.place = k.place AND s.near = k.bucket
+    GROUP BY ALL
+), text_pairs AS MATERIALIZED (
+    -- a: the complaint looking for its copy; b: a candidate copy
+    SELECT
+        s.complaint_key AS a,
+        k.complaint_key AS b,
+        abs(epoch(k.received_at - s.received_at)) / 86400 AS gap_days,
+        CASE WHEN s.reporter_hash IS NULL AND k.reporter_hash IS NULL
+                THEN 'neither has a reporter'
+            WHEN s.reporter_hash IS NULL THEN 'no reporter on the ' || s.channel || ' one'
+            WHEN k.reporter_hash IS NULL THEN 'no reporter on the ' || k.channel || ' one'
+            ELSE 'reporter identifiers of different kinds (' || s.reporter_kind || ', '
+                 || k.reporter_kind || ')'
+        END AS reporters
+    FROM (
+        SELECT s.*
+        FROM seekers AS s
+        JOIN crowds AS c USING (category, place, near)
+        QUALIFY sum(c.complaints) OVER (PARTITION BY s.complaint_key)
+                <= $text_match_max_candidates + 1
+    ) AS s
+    JOIN keyed AS k ON k.category = s.category AND k.place = s.place AND k.bucket = s.near
+    WHERE k.channel <> s.channel
+        AND abs(epoch(k.received_at - s.received_at)) <= 86400 * $merge_window_days
+        AND (k.reporter_hash IS NULL OR s.reporter_hash IS NULL
+             OR k.reporter_kind <> s.reporter_kind)
+), texts AS MATERIALIZED (
+    -- title and description (on separate lines) and map pin of the complaints in those pairs
+    SELECT complaint_key, lat, lon, concat_ws(chr(10), title, description) AS text
+    FROM stg_complaints
+    SEMI JOIN (SELECT a AS complaint_key FROM text_pairs UNION SELECT b FROM text_pairs)
+        USING (complaint_key)
+), sought AS (
+    -- the first street the seeking complaint names: Jl. / Jln. / Jalan, then capitalised
+    -- words (abbreviations such as "Dr." allowed)
+    SELECT
+        complaint_key,
+        lat,
+        lon,
+        nullif(regexp_extract(
+            text,
+            '(?:\bJln?\.?|\bJalan)\s+((?:[A-Z][A-Za-z]{0,4}\.\s*)*'
+            || '[A-Z0-9][A-Za-z0-9''-]*(?:[ \t]+[A-Z0-9][A-Za-z0-9''-]*)*)',
+            1), '') AS street
+    FROM texts
+    SEMI JOIN (SELECT DISTINCT a AS complaint_key FROM text_pairs) USING (complaint_key)
+), placed AS MATERIALIZED (
+    -- candidates that name that street too and whose map pins, if both have one, are close
+    SELECT
+        p.*,
+        x.street,
+        CASE WHEN x.lat IS NOT NULL AND x.lon IS NOT NULL AND y.lat IS NOT NULL
+                  AND y.lon IS NOT NULL
+            THEN 6371000 * 2 * asin(sqrt(
+                power(sin(radians(y.lat - x.lat) / 2), 2)
+                + cos(radians(x.lat)) * cos(radians(y.lat))
+                  * power(sin(radians(y.lon - x.lon) / 2), 2)))
+        END AS pin_distance_m
+    FROM text_pairs AS p
+    JOIN sought AS x ON x.complaint_key = p.a
+    JOIN texts AS y ON y.complaint_key = p.b
+    WHERE coalesce(contains(y.text, x.street), true)
+        AND coalesce(pin_distance_m <= $max_pin_distance_m, true)
+), signed AS (
+    -- a cheap first cut: the words of each text (below) as a 1024-bit signature, the bit
+    -- hash(word) mod 1024 set for each word
+    SELECT complaint_key, bitstring_agg(CAST(hash(word) % 1024 AS INTEGER), 0, 1023) AS bits
+    FROM (
+        SELECT complaint_key, unnest(string_split(lower(
+            replace(replace(replace(replace(replace(text, chr(10), ' '),
+                                            ',', ' '), '.', ' '), '(', ' '), ')', ' ')
+        ), ' ')) AS word
+        FROM texts
+        SEMI JOIN (SELECT a AS complaint_key FROM placed UNION SELECT b FROM placed)
+            USING (complaint_key)
+    )
+    WHERE length(word) > 1
+    GROUP BY complaint_key
+), likely AS MATERIALIZED (
+    -- signature similarity (two words can share a bit, which moves it a little either way)
+    -- no more than 0.1 below the threshold
+    SELECT p.*
+    FROM placed AS p
+    JOIN signed AS x ON x.complaint_key = p.a
+    JOIN signed AS y ON y.complaint_key = p.b
+    WHERE bit_count(x.bits & y.bits) / bit_count(x.bits | y.bits)
+          >= $text_similarity_min - 0.1
+), words AS MATERIALIZED (
+    -- the exact word sets of the remaining pairs' texts: the words of title and
+    -- description in lower case, split at spaces and , . ( ), two characters or more
+    SELECT DISTINCT complaint_key, word
+    FROM (
+        SELECT complaint_key, unnest(string_split(lower(
+            replace(replace(replace(replace(replace(text, chr(10), ' '),
+                                            ',', ' '), '.', ' '), '(', ' '), ')', ' ')
+        ), ' ')) AS word
+        FROM texts
+        SEMI JOIN (SELECT a AS complaint_key FROM likely UNION SELECT b FROM likely)
+            USING (complaint_key)
+    )
+    WHERE length(word) > 1
+), word_counts AS (
+    SELECT complaint_key, count(*) AS words FROM words GROUP BY complaint_key
+), shared AS (
+    SELECT p.a, p.b, count(*) AS shared
+    FROM likely AS p
+    JOIN words AS x ON x.complaint_key = p.a
+    JOIN words AS y ON y.complaint_key = p.b AND y.word = x.word
+    GROUP BY p.a, p.b
+), text_edges AS (
+    -- each seeking complaint's best candidate at or above the threshold (Jaccard similarity
+    -- of the two word sets): the most similar, then the nearest in time
+    SELECT p.*, s.shared / (x.words + y.words - s.shared) AS similarity
+    FROM likely AS p
+    JOIN shared AS s USING (a, b)
+    JOIN word_counts AS x ON x.complaint_key = p.a
+    JOIN word_counts AS y ON y.complaint_key = p.b
+    WHERE similarity >= $text_similarity_min
+    QUALIFY row_number() OVER (PARTITION BY p.a ORDER BY similarity DESC, p.gap_days, p.b) = 1
+)
+SELECT a, b, 'reporter' AS rule, gap_days, NULL::DOUBLE AS similarity,
+       NULL::VARCHAR AS street, NULL::DOUBLE AS pin_distance_m, NULL::VARCHAR AS reporters,
+       NULL::VARCHAR AS id_a, NULL::VARCHAR AS id_b, NULL::VARCHAR AS review
+FROM reporter_edges
+UNION ALL
+SELECT a, b, 'text', gap_days, similarity, street, pin_distance_m, reporters, NULL, NULL, NULL
+FROM text_edges
+UNION ALL
+SELECT complaint_key_a, complaint_key_b, action, NULL, NULL, NULL, NULL, NULL, case_id_a,
+       case_id_b,
+       reviewed_by || ' (' || coalesce(CAST(reviewed_at AS VARCHAR), 'undated') || '): '
+       || reason
+FROM stg_case_links;
+
+-- every link seen from both of its ends (other: the complaint at the far end); an unlink
+-- row is a loop on the unlinked complaint, which makes it a case of its own
+CREATE OR REPLACE TEMP TABLE merge_ends AS
+SELECT a AS node, b AS other, id_b AS other_id, * EXCLUDE (a, b, id_a, id_b)
+FROM merge_edges
+WHERE rule <> 'unlink'
+UNION ALL
+SELECT b, a, id_a, * EXCLUDE (a, b, id_a, id_b) FROM merge_edges WHERE rule <> 'unlink'
+UNION ALL
+SELECT a, a, id_b, * EXCLUDE (a, b, id_a, id_b) FROM merge_edges WHERE rule = 'unlink';
+
+-- connected components: every linked complaint ends with the smallest key it is linked to
+CREATE OR REPLACE TEMP TABLE merge_components AS
+WITH RECURSIVE component(node, label) USING KEY (node) AS (
+    SELECT node, least(node, min(other)) FROM merge_ends GROUP BY node
+    UNION
+    SELECT e.other, min(c.label)
+    FROM component AS c
+    JOIN merge_ends AS e ON e.node = c.node
+    JOIN recurring.component AS r ON r.node = e.other
+    WHERE c.label < r.label
+    GROUP BY e.other
+)
+SELECT node, label FROM component;
+
+CREATE OR REPLACE TABLE case_members AS
+WITH nodes AS (
+    SELECT
+        s.complaint_key, s.source, s.source_id, s.channel, s.received_at,
+        CASE WHEN s.village IS NOT NULL THEN 'kelurahan ' || s.village
+            WHEN s.district IS NOT NULL THEN 'kecamatan ' || s.district
+            ELSE 'place (none given)'
+        END AS place_name,
+        c.label
+    FROM stg_complaints AS s
+    JOIN merge_components AS c ON c.node = s.complaint_key
 ), event_counts AS (
     SELECT complaint_key, count(*) AS events
     FROM stg_events
-    SEMI JOIN candidates USING (complaint_key)
+    SEMI JOIN nodes USING (complaint_key)
     GROUP BY complaint_key
-), gaps AS (
-    SELECT
-        c.*,
-        coalesce(n.events, 0) AS events,
-        CASE WHEN c.received_at - lag(c.received_at) OVER w
-                  <= to_days(CAST($merge_window_days AS INTEGER)) THEN 0 ELSE 1
-        END AS starts_group
-    FROM candidates AS c
-    LEFT JOIN event_counts AS n USING (complaint_key)
-    WINDOW w AS (PARTITION BY c.reporter_hash, c.category, c.place
-                 ORDER BY c.received_at, c.complaint_key)
-), chained AS (
-    SELECT
-        *,
-        sum(starts_group) OVER (
-            PARTITION BY reporter_hash, category, place ORDER BY received_at, complaint_key
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS group_no
-    FROM gaps
 ), groups AS (
     SELECT
-        reporter_hash, category, place, group_no,
-        arg_min(complaint_key, (-events, received_at, complaint_key)) AS case_key,
+        n.label,
+        arg_min(n.complaint_key, (-coalesce(e.events, 0), n.received_at, n.complaint_key))
+            AS case_key,
         count(*) AS member_count
-    FROM chained
-    GROUP BY ALL
+    FROM nodes AS n
+    LEFT JOIN event_counts AS e USING (complaint_key)
+    GROUP BY n.label
+), shown AS (
+    -- the link shown for each member: a reviewer's link first, then the reporter rule,
+    -- then its most similar text match
+    SELECT *
+    FROM merge_ends
+    WHERE rule <> 'unlink'
+    QUALIFY row_number() OVER (
+        PARTITION BY node
+        ORDER BY CASE rule WHEN 'link' THEN 0 WHEN 'reporter' THEN 1 ELSE 2 END,
+                 similarity DESC NULLS FIRST, other
+    ) = 1
+), unlinks AS (
+    SELECT
+        node,
+        string_agg('unlinked from the case of ' || other_id || ' by reviewer ' || review, '; '
+                   ORDER BY other_id) AS note
+    FROM merge_ends
+    WHERE rule = 'unlink'
+    GROUP BY node
+), evidence AS (
+    SELECT
+        n.complaint_key,
+        concat_ws('; ', u.note, CASE e.rule
+            WHEN 'link' THEN 'linked with ' || e.other_id || ' by reviewer ' || e.review
+            WHEN 'reporter' THEN
+                'same reporter, category and ' || n.place_name || ' as '
+                || o.source || ':' || o.source_id
+            WHEN 'text' THEN
+                'text similarity ' || printf('%.2f', e.similarity) || ' with '
+                || o.source || ':' || o.source_id || ' (' || o.channel
+                || '): same category and ' || n.place_name
+                || coalesce(', both name Jl. ' || e.street, '')
+                || coalesce(', map pins ' || CAST(round(e.pin_distance_m) AS BIGINT)
+                            || ' m apart', '')
+                || '; ' || e.reporters
+        END, CASE WHEN e.gap_days < 2
+            THEN CAST(round(e.gap_days * 24) AS BIGINT) || ' hours apart'
+            ELSE printf('%.1f', e.gap_days) || ' days apart'
+        END) AS match_evidence
+    FROM nodes AS n
+    LEFT JOIN shown AS e ON e.node = n.complaint_key
+    LEFT JOIN nodes AS o ON o.complaint_key = e.other
+    LEFT JOIN unlinks AS u ON u.node = n.complaint_key
 )
 SELECT
     g.case_key,
     p.source || ':' || p.source_id AS case_id,
-    k.complaint_key,
-    k.source,
-    k.source_id,
-    k.channel,
-    k.received_at,
-    k.complaint_key = g.case_key AS is_primary,
+    n.complaint_key,
+    n.source,
+    n.source_id,
+    n.channel,
+    n.received_at,
+    n.complaint_key = g.case_key AS is_primary,
     g.member_count,
-    CASE WHEN g.member_count > 1
-        THEN 'same reporter, category and place within ' || $merge_window_days || ' days'
-    END AS match_evidence
-FROM chained AS k
-JOIN groups AS g USING (reporter_hash, category, place, group_no)
-JOIN candidates AS p ON p.complaint_key = g.case_key
+    v.match_evidence
+FROM nodes AS n
+JOIN groups AS g USING (label)
+JOIN nodes AS p ON p.complaint_key = g.case_key
+JOIN evidence AS v ON v.complaint_key = n.complaint_key
 UNION ALL
 SELECT
     complaint_key,
@@ -79,5 +325,11 @@ SELECT
     true,
     1,
     NULL
-FROM keyed
-ANTI JOIN shared_keys USING (reporter_hash, category, place);
+FROM stg_complaints
+ANTI JOIN merge_components AS c ON c.node = stg_complaints.complaint_key;
+
+DROP TABLE merge_components;
+
+DROP TABLE merge_ends;
+
+DROP TABLE merge_edges;

@@ -50,6 +50,16 @@ WITH rejected AS (
     FROM (SELECT source, file, row_number, reason, date, is_working_day, note, applies_to
           FROM checked_calendar_overrides) AS r
     WHERE reason IS NOT NULL
+    UNION ALL
+    SELECT 'case_links', source, file, row_number, reason,
+           to_json({'source': source, 'file': file, 'row_number': row_number,
+                    'reason': reason, 'action': action, 'source_a': source_a,
+                    'source_id_a': source_id_a, 'source_b': source_b,
+                    'source_id_b': source_id_b, 'link_reason': link_reason,
+                    'reviewed_by': reviewed_by, 'reviewed_at': reviewed_at})::VARCHAR,
+           NULL
+    FROM checked_case_links
+    WHERE reason IS NOT NULL
 )
 SELECT
     $run_id AS run_id,

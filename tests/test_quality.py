@@ -627,7 +627,7 @@ def test_publishing_alone_after_a_failed_gate_is_refused(uji_blocked):
     from pipelines.runner import PipelineFailed, _materialize, instance_for
 
     home = uji_blocked["home"]
-    with pytest.raises(PipelineFailed, match="quality gate of run .* failed, so nothing is"):
+    with pytest.raises(PipelineFailed, match=r"quality gate of run .* failed, so nothing is"):
         _materialize(["serving_snapshot"], home, instance_for(home))
     assert sha256(home.snapshot_path) == uji_blocked["before"]["sha256"]
 
