@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from pipelines.mappings import EVENT_TYPES  # the contract's event types, one list
 from pipelines.policy import COMPLAINT_CLASSES, VolumeGate
 from pipelines.warehouse import run_sql
 
@@ -104,19 +105,6 @@ CHANNELS = (
     "mobile_app",
     "letter",
     "other",
-)
-EVENT_TYPES = (
-    "verified",
-    "forwarded",
-    "reassigned",
-    "responded",
-    "clarification_requested",
-    "clarified",
-    "resolved",
-    "reopened",
-    "archived",
-    "rejected",
-    "postponed",
 )
 # NIP layout: birth date YYYYMMDD, appointment YYYYMM, sex digit, serial (as sql/macros.sql)
 NIP_PATTERN = r"^[0-9]{18}$"
