@@ -8,8 +8,8 @@ path and modification time, so a new publication is picked up on the next rerun.
 
 Who may see what is decided here, in one place: the public functions take a `Viewer` and
 pass every result through `_scope` (which units' rows) and `_redact_cases` /
-`_redact_events` (which case fields). Today there is one viewer (`current_viewer()`: all
-units, no confidential text, no reporter details); role-based access plugs in there.
+`_redact_events` (which case fields). `current_viewer()` is the signed-in user's Viewer
+(`viewer_for` maps the roles of DIR/users.yaml, app/auth.py signs in; docs/access.md).
 """
 
 from __future__ import annotations
@@ -104,10 +104,39 @@ class Viewer:
     see_reporter: bool = False
 
 
+# What each role of DIR/users.yaml sees (docs/access.md has the full matrix):
+# leadership and HR every unit; the inspectorate also the text of confidential (rahasia)
+# cases; an SKPD head only their own unit, without confidential text. Nobody sees the
+# reporter of an anonymous case: anonymity is promised to the reporter, and no audit
+# question of this app needs the identity.
+ROLE_ACCESS: dict[str, tuple[bool, bool, bool]] = {
+    # role: (every unit, see_confidential, see_reporter)
+    "leadership": (True, False, False),
+    "hr": (True, False, False),
+    "inspectorate": (True, True, False),
+    "skpd_head": (False, False, False),
+}
+NOBODY = Viewer(role="none", units=())  # fails closed: every scoped query returns no rows
+
+
+def viewer_for(role: str, unit: str | None = None) -> Viewer:
+    """The Viewer of a user with `role` (and, for an SKPD head, their `unit`)."""
+    if role not in ROLE_ACCESS:
+        return NOBODY
+    every_unit, confidential, reporter = ROLE_ACCESS[role]
+    if not every_unit and not unit:
+        return NOBODY
+    units = None if every_unit else (str(unit),)
+    return Viewer(role, units, confidential, reporter)
+
+
 def current_viewer() -> Viewer:
-    """The viewer of this session. Role-based access (SKPD heads: own unit only;
-    inspectorate: confidential text) will derive it from the signed-in user here."""
-    return Viewer()
+    """The viewer of this session: the signed-in user's role (app/auth.py); without a
+    users file (open mode, a demo) the default all-units viewer; a session that should be
+    signed in but is not sees nothing."""
+    from app import auth  # auth imports this module
+
+    return auth.current_viewer()
 
 
 def _scope(frame: pl.DataFrame, viewer: Viewer, column: str = "unit_code") -> pl.DataFrame:
@@ -555,9 +584,10 @@ def tenant_months(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
 
 
 def unit_ranking(snap: Snapshot, month: str, viewer: Viewer, min_judged: int) -> pl.DataFrame:
-    """Every unit of unit_month for `month`, ranked by compliance and by median time."""
-    units = _scope(_unit_month(snap.path, snap.mtime_ns, month), viewer)
-    return rank_units(rank_units_by_median(units, min_judged), min_judged)
+    """Every unit of unit_month for `month`, ranked by compliance and by median time. A
+    viewer limited to some units gets their rows with their rank among all units."""
+    units = _unit_month(snap.path, snap.mtime_ns, month)
+    return _scope(rank_units(rank_units_by_median(units, min_judged), min_judged), viewer)
 
 
 def channel_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:

@@ -296,6 +296,99 @@ TEXT: dict[str, dict[str, str]] = {
     "col.grade": {"id": "Golongan", "en": "Grade"},
     "col.valid_from": {"id": "Berlaku dari", "en": "Valid from"},
     "col.valid_to": {"id": "Berlaku sampai", "en": "Valid to"},
+    # --- exports (app/exports.py, rapor export, docs/export.md) --------------------------
+    "exp.title": {
+        "id": "Laporan Bulanan Penanganan Pengaduan",
+        "en": "Monthly Complaint-Handling Report",
+    },
+    "exp.download_xlsx": {"id": "Unduh Excel", "en": "Download Excel"},
+    "exp.download_pdf": {"id": "Unduh laporan PDF", "en": "Download PDF report"},
+    "exp.download_help": {
+        "id": "Data bulan {month} sesuai hak akses Anda, dengan versi kebijakan dan hash snapshot.",
+        "en": "The data of {month} as you may see it, with the policy version and snapshot hash.",
+    },
+    "exp.scope": {"id": "Cakupan", "en": "Scope"},
+    "exp.scope_all": {"id": "seluruh SKPD", "en": "every SKPD"},
+    "exp.scope_units": {"id": "SKPD {units} saja", "en": "SKPD {units} only"},
+    "exp.tenant_code": {"id": "Kode pemda", "en": "Tenant code"},
+    "exp.yes": {"id": "ya", "en": "yes"},
+    "exp.no": {"id": "tidak", "en": "no"},
+    "exp.run_id": {"id": "Run pipeline", "en": "Pipeline run"},
+    "exp.policy_hash": {"id": "Hash kebijakan (sha256)", "en": "Policy hash (sha256)"},
+    "exp.snapshot_hash": {"id": "Hash snapshot (sha256)", "en": "Snapshot hash (sha256)"},
+    "exp.hash_source": {"id": "Asal hash snapshot", "en": "Snapshot hash from"},
+    "exp.hash_source.publications": {
+        "id": "tabel publications (publikasi terbaru bulan ini)",
+        "en": "publications table (the month's newest publication)",
+    },
+    "exp.hash_source.computed": {
+        "id": "dihitung: sha256 isi unit_month dan officer_month bulan ini",
+        "en": "computed: sha256 of the month's unit_month and officer_month rows",
+    },
+    "exp.hash_computed": {"id": "isi bulan", "en": "month content"},
+    "exp.min_judged": {
+        "id": "Minimum tenggat dinilai untuk peringkat",
+        "en": "Minimum judged deadlines to be ranked",
+    },
+    "exp.resolution_low": {"id": "IK 95 % bawah", "en": "95 % CI low"},
+    "exp.resolution_high": {"id": "IK 95 % atas", "en": "95 % CI high"},
+    "exp.satisfaction_mean": {"id": "Rata-rata kepuasan", "en": "Mean satisfaction"},
+    "exp.units_ranked": {"id": "SKPD diberi peringkat", "en": "SKPD ranked"},
+    "exp.units_total": {"id": "SKPD dengan data", "en": "SKPD with data"},
+    "exp.officers_rated": {"id": "Pegawai dengan predikat", "en": "Officers with a rating"},
+    "exp.officers_total": {"id": "Pegawai dengan data", "en": "Officers with data"},
+    "exp.cases_rows": {"id": "Kasus di balik bulan ini", "en": "Cases behind the month"},
+    "exp.quarantined": {
+        "id": "Baris masukan dikarantina (run ini)",
+        "en": "Input rows quarantined (this run)",
+    },
+    "exp.made_on": {"id": "Dibuat tanggal", "en": "Made on"},
+    "exp.page": {"id": "Halaman {n}", "en": "Page {n}"},
+    "exp.summary": {"id": "Ringkasan", "en": "Summary"},
+    "exp.no_totals": {
+        "id": "Tidak ada angka untuk bulan ini.",
+        "en": "There are no numbers for this month.",
+    },
+    "exp.summary_text": {
+        "id": "Pada bulan ini diterima {received} pengaduan dan {resolved} diselesaikan. "
+        "Dari {due} tenggat penyelesaian yang dinilai, {rate} terpenuhi tepat waktu "
+        "(IK 95 %: {interval}). Respons tepat waktu {response}; median waktu penyelesaian "
+        "{median} hari kerja. Tunggakan akhir bulan {backlog} kasus, {overdue} di antaranya "
+        "lewat tenggat. {ranked} dari {units} SKPD diberi peringkat (minimal {min} tenggat "
+        "dinilai); {rated} dari {officers} pegawai memperoleh predikat hasil kerja.",
+        "en": "This month {received} complaints were received and {resolved} resolved. Of "
+        "{due} judged resolution deadlines, {rate} were met on time (95 % CI: {interval}). "
+        "Responded on time: {response}; median resolution time {median} working days. "
+        "Backlog at month end: {backlog} cases, {overdue} of them overdue. {ranked} of "
+        "{units} SKPD are ranked (at least {min} judged deadlines); {rated} of {officers} "
+        "officers have a rating.",
+    },
+    "exp.chart_trend": {
+        "id": "Tren penyelesaian tepat waktu (seluruh pemda, IK 95 %)",
+        "en": "Resolved on time over the months (whole tenant, 95 % CI)",
+    },
+    "exp.chart_units": {
+        "id": "Penyelesaian tepat waktu per SKPD (IK 95 %; abu-abu: kurang dari {n} tenggat)",
+        "en": "Resolved on time per SKPD (95 % CI; grey: fewer than {n} deadlines)",
+    },
+    "exp.unit_table": {"id": "Peringkat SKPD", "en": "SKPD league table"},
+    "exp.none_ranked": {
+        "id": "Tidak ada SKPD dengan data cukup untuk diberi peringkat.",
+        "en": "No SKPD has enough data to be ranked.",
+    },
+    "exp.not_ranked": {
+        "id": "{n} SKPD lain tidak diberi peringkat (data tidak cukup).",
+        "en": "{n} other SKPD are not ranked (too little data).",
+    },
+    "exp.officer_table": {"id": "Pegawai dengan predikat", "en": "Officers with a rating"},
+    "exp.none_rated": {
+        "id": "Tidak ada pegawai dengan data cukup (minimal {n} tenggat dinilai).",
+        "en": "No officer has enough data (at least {n} judged deadlines).",
+    },
+    "exp.not_rated": {
+        "id": "{n} pegawai lain: data tidak cukup untuk predikat.",
+        "en": "{n} other officers: too little data for a rating.",
+    },
     # --- definitions page -------------------------------------------------------------
     "def.caption": {
         "id": "Setiap angka di aplikasi ini didefinisikan di sini, persis seperti dihitung "
@@ -577,6 +670,61 @@ TEXT: dict[str, dict[str, str]] = {
     "q.col.rows": {"id": "Baris", "en": "Rows"},
     "q.status.passed": {"id": "lolos", "en": "passed"},
     "q.status.failed": {"id": "gagal", "en": "failed"},
+    # --- sign-in and roles (app/auth.py, docs/access.md) ---------------------------------
+    "auth.title": {"id": "Masuk ke rapor", "en": "Sign in to rapor"},
+    "auth.caption": {
+        "id": "Akun dibuat oleh pengelola aplikasi dengan `rapor users add`.",
+        "en": "Accounts are created by the app's administrator with `rapor users add`.",
+    },
+    "auth.username": {"id": "Nama pengguna", "en": "Username"},
+    "auth.password": {"id": "Kata sandi", "en": "Password"},
+    "auth.submit": {"id": "Masuk", "en": "Sign in"},
+    "auth.failed": {
+        "id": "Nama pengguna atau kata sandi salah.",
+        "en": "Wrong username or password.",
+    },
+    "auth.oidc": {"id": "Masuk dengan akun SSO", "en": "Sign in with SSO"},
+    "auth.oidc_no_role": {
+        "id": "Akun {email} belum terdaftar di rapor. Minta pengelola menambahkannya "
+        "(`rapor users add --email ...`).",
+        "en": "The account {email} is not registered in rapor. Ask the administrator to add "
+        "it (`rapor users add --email ...`).",
+    },
+    "auth.sign_out": {"id": "Keluar", "en": "Sign out"},
+    "auth.signed_in": {
+        "id": "Masuk sebagai **{name}**  \n{role}",
+        "en": "Signed in as **{name}**  \n{role}",
+    },
+    "auth.open_notice": {
+        "id": "Tanpa login: belum ada daftar pengguna (users.yaml), jadi siapa pun yang "
+        "membuka aplikasi ini melihat semua SKPD. Tambahkan pengguna dengan `rapor users add`.",
+        "en": "No sign-in configured: there is no users file (users.yaml), so anyone who "
+        "opens this app sees every unit. Add users with `rapor users add`.",
+    },
+    "auth.required_no_users": {
+        "id": "Login diwajibkan (RAPOR_REQUIRE_SIGNIN) tetapi belum ada pengguna. "
+        "Tambahkan dengan `rapor users add`.",
+        "en": "Sign-in is required (RAPOR_REQUIRE_SIGNIN) but there are no users yet. "
+        "Add them with `rapor users add`.",
+    },
+    "auth.bad_file": {
+        "id": "Daftar pengguna tidak dapat dibaca: {error}",
+        "en": "The users file cannot be read: {error}",
+    },
+    "auth.not_allowed_officer": {
+        "id": "Tidak diizinkan: akun Anda hanya dapat membuka pegawai {units}; "
+        "pegawai dengan NIP {nip} tidak termasuk.",
+        "en": "Not allowed: your account may only open officers of {units}; the officer "
+        "with NIP {nip} is not one of them.",
+    },
+    "auth.not_allowed_unit": {
+        "id": "Tidak diizinkan: akun Anda hanya dapat melihat SKPD {units}, bukan {unit}.",
+        "en": "Not allowed: your account may only see {units}, not {unit}.",
+    },
+    "role.leadership": {"id": "Pimpinan", "en": "Leadership"},
+    "role.hr": {"id": "BKPSDM (kepegawaian)", "en": "HR (BKPSDM)"},
+    "role.inspectorate": {"id": "Inspektorat", "en": "Inspectorate"},
+    "role.skpd_head": {"id": "Kepala SKPD", "en": "SKPD head"},
 }
 
 

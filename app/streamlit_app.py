@@ -6,6 +6,8 @@ When the latest quality gate failed (serving/quality.duckdb), every page says th
 publication is blocked and since when the shown snapshot dates; Mutu data says why.
 The snapshot is `$RAPOR_HOME/serving/rapor.duckdb`. A link may choose the language with
 ?lang=id|en (the definition links do: they open in a new tab, a new session).
+With DIR/users.yaml, nothing but the sign-in form shows until a user signs in (app/auth.py,
+docs/access.md); the sidebar then names the user and has the sign-out button.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from app import data, metric_docs, ui
+from app import auth, data, metric_docs, ui
 from app.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, t
 
 st.set_page_config(page_title="rapor", page_icon=":material/assignment:", layout="wide")
@@ -27,21 +29,6 @@ st.sidebar.selectbox(
     format_func=LANGUAGES.__getitem__,
     key=LANG_KEY,
 )
-
-try:  # the gate writes its own file, also when it blocked the (first) publication
-    gate = data.latest_gate()
-    gate_error = None
-except duckdb.Error as exc:
-    gate, gate_error = None, str(exc).splitlines()[0]
-blocked = gate is not None and not gate.passed
-if blocked:
-    try:
-        data.locate()
-    except data.SnapshotUnavailable:  # nothing was ever published: say why, then stop
-        st.warning(
-            t("q.banner_no_snapshot", checks=", ".join(gate.failed_checks)), icon=":material/block:"
-        )
-snapshot = ui.snapshot_or_stop()
 
 quality_page = st.Page(
     "app_pages/mutu.py",
@@ -77,6 +64,23 @@ pages = [
     ),
     quality_page,
 ]
+user = auth.gate(pages)  # with a users file: sign in first (docs/access.md)
+
+try:  # the gate writes its own file, also when it blocked the (first) publication
+    gate = data.latest_gate()
+    gate_error = None
+except duckdb.Error as exc:
+    gate, gate_error = None, str(exc).splitlines()[0]
+blocked = gate is not None and not gate.passed
+if blocked:
+    try:
+        data.locate()
+    except data.SnapshotUnavailable:  # nothing was ever published: say why, then stop
+        st.warning(
+            t("q.banner_no_snapshot", checks=", ".join(gate.failed_checks)), icon=":material/block:"
+        )
+snapshot = ui.snapshot_or_stop()
+
 page = st.navigation(pages)
 ui.sidebar_footer(snapshot)
 if gate_error:

@@ -41,3 +41,17 @@ def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     return dg.MaterializeResult(
         metadata={"first_month": months[0], "last_month": months[1], "facts": months[2]}
     )
+
+
+@dg.asset(group_name="cases", deps=["holder_facts"], pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def flags(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """Gaming and anomaly signals for the inspectorate (`flags`): one row per flagged case
+    and signal (closed without response text, reopen loop, rated not fixed, ping-pong,
+    deadline bunching, late clarification, archived as a duplicate of nothing), with the
+    month, officer, unit and a detail citing what was seen. Reasons to look, not findings."""
+    with rapor.warehouse() as con:
+        run_stage(con, "flags", rapor.sql_params())
+        by_flag = con.execute("SELECT flag, count(*) FROM flags GROUP BY ALL ORDER BY 1").fetchall()
+    return dg.MaterializeResult(
+        metadata={"flags": sum(n for _, n in by_flag), **{f"flag_{f}": n for f, n in by_flag}}
+    )

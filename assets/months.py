@@ -92,3 +92,22 @@ def tenant_month(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     """One row per month for the whole tenant (leadership's headline numbers): every
     deadline, resolution, rating and backlog of the month, whoever held the case."""
     return dg.MaterializeResult(metadata=_replace_months(context, rapor, "tenant_month"))
+
+
+@dg.asset(
+    group_name="scorecards",
+    deps=["officer_month", "flags"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+)
+def recommendations(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
+    """What HR and the inspectorate should look at (`recommendations`): per officer and
+    settled month, reward_candidate, coaching or inspectorate_review, each with its reasons
+    in Bahasa Indonesia (numbers, policy thresholds) and the case ids behind it. rapor
+    recommends and documents; people decide."""
+    with rapor.warehouse() as con:
+        run_stage(con, "recommendations", rapor.sql_params())
+        kinds = con.execute(
+            "SELECT kind, count(*) FROM recommendations GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+    return dg.MaterializeResult(metadata={f"{kind}": n for kind, n in kinds})

@@ -16,13 +16,14 @@ from pipelines.warehouse import run_sql
 SNAPSHOT_TABLES = (
     "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers",
     "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
-    "quality_results", "snapshot_info",
+    "flags", "recommendations", "quality_results", "publications", "published_officer_month",
+    "published_unit_month", "published_tenant_month", "publication_inputs", "snapshot_info",
 )  # fmt: skip
 
 
 @dg.asset(
     group_name="publish",
-    deps=["officer_month", "unit_month", "tenant_month"],
+    deps=["officer_month", "unit_month", "tenant_month", "recommendations", "publications"],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "parquet"},
 )

@@ -1,4 +1,4 @@
-"""The `rapor` command line: demo, run, app, calendar, merge-report."""
+"""The `rapor` command line: demo, run, app, calendar, merge-report, users."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
     print(f"  quarantined rows {summary.quarantined:>8,}")
     for table, why, n in summary.quarantine_reasons[:12]:
         print(f"      {n:>6,}  {table}: {why}")
+    if summary.publications:
+        versions = ", ".join(
+            f"{month} v{version}{' (sementara)' if provisional else ''}"
+            for month, version, provisional in summary.publications
+        )
+        print(f"  published        {versions}")
+    else:
+        print("  published        no new versions (no month's numbers moved)")
     print(f"  snapshot         {summary.snapshot}")
     print(f"  Dagster runs     {', '.join(summary.runs)} (DAGSTER_HOME={home.dagster_home})")
     print(f"  took             {seconds:.1f} s")
@@ -142,6 +150,79 @@ def cmd_merge_report(args) -> int:
     return 0
 
 
+def cmd_users(args) -> int:
+    """rapor users add|list|remove: the app's users in DIR/users.yaml (docs/access.md)."""
+    import getpass
+
+    from pipelines.users import UsersError, add_user, load_users, remove_user, users_path
+
+    home = Home.resolve(args.home)
+    needs = {"add": ("username", "role"), "remove": ("username",)}.get(args.action, ())
+    missing = [f"--{n}" for n in needs if not getattr(args, n)]
+    if missing:
+        print(f"rapor: users {args.action} needs {' and '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "list":
+            users = load_users(home)
+            if users is None:
+                print(f"rapor: no users file ({users_path(home)}): the app is open to anyone")
+                return 0
+            for u in sorted(users.values(), key=lambda u: u.username):
+                how = ("password" if u.password else "") + ("+oidc" if u.email else "")
+                print(f"{u.username:<20} {u.role:<13} {u.unit or '*':<12} "
+                      f"{how.strip('+'):<14} {u.name}")  # fmt: skip
+            return 0
+        if args.action == "remove":
+            remove_user(home, args.username)
+            print(f"rapor: removed {args.username} from {users_path(home)}")
+            return 0
+        if args.no_password:
+            password = None
+        elif args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"password for {args.username}: ")
+            if getpass.getpass("again: ") != password:
+                print("rapor: the passwords differ", file=sys.stderr)
+                return 1
+        user = add_user(home, args.username, args.role, password, unit=args.unit,
+                        name=args.name or "", email=args.email,
+                        replace=args.replace)  # fmt: skip
+    except UsersError as exc:
+        print(f"rapor: {exc}", file=sys.stderr)
+        return 1
+    scope = f" of {user.unit}" if user.unit else ""
+    print(f"rapor: {user.username} ({user.role}{scope}) saved in {users_path(home)}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    import logging
+
+    import streamlit  # noqa: F401 - its cache warns "no runtime" outside the app: quiet it
+
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    from app.exports import ExportError, export
+
+    home = Home.resolve(args.home)
+    if not home.snapshot_path.exists():
+        print(f"rapor: no published snapshot at {home.snapshot_path}; run `rapor run` first",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    started = time.monotonic()
+    try:
+        report = export(args.format, home.snapshot_path, args.month, args.out, lang=args.lang)
+    except ExportError as exc:
+        print(f"rapor: {exc}", file=sys.stderr)
+        return 1
+    print(f"rapor: wrote {args.format} of {report.info['tenant_name']} {args.month} to "
+          f"{args.out} in {time.monotonic() - started:.1f} s (policy "
+          f"{report.policy.version}, snapshot sha256:{report.snapshot_hash[:16]}…, "
+          f"{report.hash_source})")  # fmt: skip
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rapor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +254,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kind", help="unit kind whose overrides apply (default: tenant-wide)")
     p.add_argument("--workweek", type=int, choices=(5, 6), default=5)
     p.set_defaults(func=cmd_calendar)
+
+    p = with_home(sub.add_parser("users", help="manage the app's users (DIR/users.yaml)"))
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("--username", help="add/remove: the user's sign-in name")
+    p.add_argument("--role", choices=("leadership", "hr", "inspectorate", "skpd_head"))
+    p.add_argument("--unit", help="skpd_head: the unit_code (reference/units.csv)")
+    p.add_argument("--name", help="the name the app shows")
+    p.add_argument("--email", help="the OIDC identity (st.login), optional")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--no-password", action="store_true", help="OIDC sign-in only")
+    p.add_argument("--replace", action="store_true", help="update an existing user")
+    p.set_defaults(func=cmd_users)
+
+    p = with_home(sub.add_parser("export", help="write a month's scorecards: xlsx, pdf or csv"))
+    p.add_argument("--month", required=True, help="the month (YYYY-MM)")
+    p.add_argument("--format", required=True, choices=("xlsx", "pdf", "csv"))
+    p.add_argument("--out", required=True, help="the file to write (csv: a .zip or a folder)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="labels (default: id)")
+    p.set_defaults(func=cmd_export)
 
     args = parser.parse_args(argv)
     try:

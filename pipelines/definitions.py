@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import calendar, cases, ingest, months, publish, quality, reference
+from assets import calendar, cases, ingest, months, publications, publish, quality, reference
 from pipelines.jobs import rapor_job
 from pipelines.resources import home_resource
 from pipelines.schedules import monthly_schedule
@@ -12,7 +12,9 @@ defs = dg.Definitions(
     # the quality gate's checks are listed with the assets: `dg.materialize` (pipelines/
     # runner.py) runs what `defs.assets` holds, and a module loader skips asset checks
     assets=[
-        *dg.load_assets_from_modules([reference, calendar, ingest, cases, months, publish]),
+        *dg.load_assets_from_modules(
+            [reference, calendar, ingest, cases, months, publications, publish]
+        ),
         quality.quality_gate,
     ],
     jobs=[rapor_job],

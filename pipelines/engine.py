@@ -24,6 +24,8 @@ STAGES: dict[str, list[str]] = {
         "cases",
     ],
     "facts": ["holder_facts"],
+    "flags": ["flags"],
+    "recommendations": ["recommendations"],
     "officer_month": ["month_measures", "officer_month"],
     "unit_month": ["month_measures", "unit_month"],
     "tenant_month": ["month_measures", "tenant_month"],
@@ -49,7 +51,7 @@ def build(
     """Everything from input rows to the month tables, for every month up to
     the data cut-off. `load_inputs(con)` writes the raw_* and calendar tables."""
     load_inputs(con)
-    for stage in ("staging", "cases", "facts"):
+    for stage in ("staging", "cases", "facts", "flags"):
         run_stage(con, stage, params, timings)
     first, last = con.execute(
         "SELECT min(month), max(month) FROM holder_facts WHERE month <= $m",
@@ -58,6 +60,7 @@ def build(
     months = {**params, "month_from": first, "month_to": last}
     for stage in MONTH_STAGES:
         run_stage(con, stage, months, timings)
+    run_stage(con, "recommendations", params, timings)
 
 
 def load_home_inputs(home, con) -> None:

@@ -82,6 +82,8 @@ class Policy:
             "rating_below": r["below"],
             "merge_window_days": self.raw["cases"]["merge_window_days"],
             **merge_params(self.raw["cases"]),
+            **flag_params(self.raw.get("flags") or {}),
+            **recommendation_params(self.raw.get("recommendations") or {}),
         }
 
 
@@ -139,6 +141,80 @@ def _check_merge(cases: dict) -> None:
             )
 
 
+# flags: the gaming and anomaly signals for the inspectorate (docs/flags.md); a key
+# left out takes this default
+FLAG_DEFAULTS: dict[str, Any] = {
+    # a resolution note shorter than this, or one of these texts, is "no response text"
+    "min_note_chars": 15,
+    "template_notes": ["selesai", "sudah selesai", "sudah ditindaklanjuti",
+                       "telah ditindaklanjuti", "done", "ok", "-", "."],
+    "reopen_loop": 2,             # reopened this many times or more
+    "ping_pong_transfers": 3,     # forwarded / reassigned this many times or more
+    "bunching_min_resolved": 5,   # an officer-month with at least this many resolutions...
+    "bunching_share": 0.5,        # ...of which at least this share fell on their due date
+    "duplicate_words": ["duplikat", "ganda", "duplicate", "sama dengan laporan"],
+}  # fmt: skip
+
+
+def flag_params(flags: dict) -> dict[str, Any]:
+    """The flag settings as SQL parameters, defaults filled in."""
+    merged = {**FLAG_DEFAULTS, **flags}
+    return {
+        "flag_min_note_chars": int(merged["min_note_chars"]),
+        "flag_template_notes": [str(t).strip().lower() for t in merged["template_notes"]],
+        "flag_reopen_loop": int(merged["reopen_loop"]),
+        "flag_ping_pong_transfers": int(merged["ping_pong_transfers"]),
+        "flag_bunching_min_resolved": int(merged["bunching_min_resolved"]),
+        "flag_bunching_share": float(merged["bunching_share"]),
+        "flag_duplicate_words": [str(w).strip().lower() for w in merged["duplicate_words"]]
+        or ["\x00"],
+    }
+
+
+def _check_flags(flags: Any) -> None:
+    """`flags`: optional; known keys only, with sensible values."""
+    if not isinstance(flags, dict):
+        raise PolicyError("policy: 'flags' must be a mapping")
+    unknown = set(flags) - set(FLAG_DEFAULTS)
+    if unknown:
+        raise PolicyError(f"policy: unknown key(s) under 'flags': {sorted(unknown)}")
+    raw = {"flags": {**FLAG_DEFAULTS, **flags}}
+    for key in ("min_note_chars", "reopen_loop", "ping_pong_transfers", "bunching_min_resolved"):
+        _require(raw, f"flags.{key}", int, 0)
+    if not 0 < _require(raw, "flags.bunching_share", (int, float), 0) <= 1:
+        raise PolicyError("policy: 'flags.bunching_share' must be > 0 and <= 1")
+    for key in ("template_notes", "duplicate_words"):
+        if not all(isinstance(x, str) for x in _require(raw, f"flags.{key}", list)):
+            raise PolicyError(f"policy: 'flags.{key}' must be a list of texts")
+
+
+# recommendations: when an officer-month becomes a recommendation (sql/recommendations.sql)
+RECOMMENDATION_DEFAULTS: dict[str, Any] = {
+    "consecutive_below": 3,  # di_bawah_ekspektasi this many months in a row: inspectorate
+    "flags_for_review": 3,  # this many flags on the officer in a month...
+    "flagged_percent": 10,  # ...on at least this % of the cases handled: inspectorate
+    "max_cited_cases": 20,  # case ids listed as evidence (the count is always given)
+}
+
+
+def recommendation_params(rec: dict) -> dict[str, Any]:
+    """The recommendation settings as SQL parameters, defaults filled in."""
+    merged = {**RECOMMENDATION_DEFAULTS, **rec}
+    return {f"rec_{k}": int(v) for k, v in merged.items()}
+
+
+def _check_recommendations(rec: Any) -> None:
+    """`recommendations`: optional; known keys only, whole numbers >= 1."""
+    if not isinstance(rec, dict):
+        raise PolicyError("policy: 'recommendations' must be a mapping")
+    unknown = set(rec) - set(RECOMMENDATION_DEFAULTS)
+    if unknown:
+        raise PolicyError(f"policy: unknown key(s) under 'recommendations': {sorted(unknown)}")
+    raw = {"recommendations": {**RECOMMENDATION_DEFAULTS, **rec}}
+    for key in RECOMMENDATION_DEFAULTS:
+        _require(raw, f"recommendations.{key}", int, 1)
+
+
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate a policy file (the packaged default when `path` is None)."""
     path = path or DEFAULT_POLICY
@@ -173,6 +249,8 @@ def load_policy(path: Path | None = None) -> Policy:
     if not below <= above <= 100:
         raise PolicyError("policy: need 0 <= rating.below <= rating.above <= 100")
     _check_quality(raw)
+    _check_flags(raw.get("flags") or {})
+    _check_recommendations(raw.get("recommendations") or {})
     return Policy(raw=raw, source=str(path))
 
 

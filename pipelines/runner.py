@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
@@ -19,8 +19,9 @@ from pipelines.resources import RaporHome
 from pipelines.warehouse import connect
 
 UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", "cases",
-            "holder_facts"]  # fmt: skip
-MONTHLY = ["officer_month", "unit_month", "tenant_month", "serving_snapshot"]
+            "holder_facts", "flags"]  # fmt: skip
+MONTHLY = ["officer_month", "unit_month", "tenant_month", "recommendations", "publications",
+           "serving_snapshot"]  # fmt: skip
 LOG_LEVEL = os.environ.get("RAPOR_LOG_LEVEL", "WARNING")  # what the console shows of runs
 
 
@@ -39,6 +40,8 @@ class RunSummary:
     quarantined: int
     quarantine_reasons: list[tuple[str, str, int]]
     snapshot: str
+    # versions this call published: (month, version, provisional); empty when nothing moved
+    publications: list[tuple[str, int, bool]] = field(default_factory=list)
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -162,6 +165,11 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
             quarantined=one("SELECT count(*) FROM quarantine"),
             quarantine_reasons=[(t, w.strip(), n) for t, w, n in reasons],
             snapshot=str(home.snapshot_path),
+            publications=con.execute(
+                "SELECT month, version, provisional FROM publications "
+                "WHERE list_contains($runs, run_id) ORDER BY month, version",
+                {"runs": runs},
+            ).fetchall(),
         )
     finally:
         con.close()

@@ -20,6 +20,12 @@ SELECT c.case_id, t.* FROM clocks AS t JOIN cases AS c USING (case_key);
 CREATE TABLE snap.holder_facts AS
 SELECT c.case_id, t.* FROM holder_facts AS t JOIN cases AS c USING (case_key);
 
+CREATE TABLE snap.flags AS
+SELECT f.tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code, f.case_key
+FROM flags AS f JOIN cases AS c USING (case_key);
+
+CREATE TABLE snap.recommendations AS SELECT * FROM recommendations;
+
 CREATE TABLE snap.case_members AS SELECT * FROM case_members;
 
 CREATE TABLE snap.officer_month AS SELECT * FROM officer_month;
@@ -35,6 +41,17 @@ CREATE TABLE snap.units AS SELECT * FROM ref_units;
 CREATE TABLE snap.officers AS SELECT * FROM ref_officers;
 
 CREATE TABLE snap.calendar_days AS SELECT * FROM calendar_days;
+
+-- the publication history (docs/publications.md): every version of every month, frozen
+CREATE TABLE snap.publications AS SELECT * FROM publications ORDER BY tenant, month, version;
+
+CREATE TABLE snap.published_officer_month AS SELECT * FROM published_officer_month;
+
+CREATE TABLE snap.published_unit_month AS SELECT * FROM published_unit_month;
+
+CREATE TABLE snap.published_tenant_month AS SELECT * FROM published_tenant_month;
+
+CREATE TABLE snap.publication_inputs AS SELECT * FROM publication_inputs;
 
 -- the quality gate this publication passed: every expectation of the latest gate run
 CREATE TABLE snap.quality_results AS

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 import streamlit as st
 
-from app import charts, data, ui
-from app.i18n import rating_label, t
+from app import charts, data, exports, ui
+from app.i18n import language, rating_label, t
 
 snap = ui.snapshot_or_stop()
 viewer = data.current_viewer()
@@ -23,6 +25,20 @@ if month_frame.is_empty():
 top = st.columns([1, 3])
 month = ui.month_selector(month_frame, container=top[0])
 top[1].caption(t("ov.caption", tenant=meta["tenant_name"], month=month))
+
+# --- downloads: the month's Excel workbook and PDF report (app/exports.py), made on click --
+downloads = top[1].container(horizontal=True)
+for fmt, label in (("xlsx", "exp.download_xlsx"), ("pdf", "exp.download_pdf")):
+    downloads.download_button(
+        t(label),
+        data=functools.partial(exports.export_bytes, fmt, snap, month, viewer, language()),
+        file_name=exports.file_name(meta, month, fmt),
+        mime=exports.MIME[fmt],
+        help=t("exp.download_help", month=month),
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"download_{fmt}",
+    )
 
 # --- headline numbers ------------------------------------------------------------------
 trend = data.tenant_months(snap, viewer)

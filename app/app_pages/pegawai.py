@@ -1,4 +1,5 @@
-"""Pegawai: the month's scorecards of every officer (ASN), filterable by SKPD."""
+"""Pegawai: the month's scorecards of every officer (ASN), filterable by SKPD (?unit=). A
+viewer limited to some units sees only their officers; ?unit= of another unit is refused."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ st.caption(t("off.caption"))
 month_frame = data.months(snap)
 if month_frame.is_empty():
     st.info(t("no_months"))
+    st.stop()
+
+asked_unit = st.query_params.get("unit")
+if viewer.units is not None and asked_unit not in (None, ALL_UNITS, *viewer.units):
+    units = ", ".join(viewer.units)
+    st.error(t("auth.not_allowed_unit", unit=asked_unit, units=units), icon=":material/block:")
     st.stop()
 
 top = st.columns([1, 2])

@@ -1,4 +1,8 @@
-"""Profil pegawai: one officer's monthly numbers and the cases behind them (?nip=...)."""
+"""Profil pegawai: one officer's monthly numbers and the cases behind them (?nip=...).
+
+A viewer limited to some units (an SKPD head) who asks for an officer outside them, by a
+link or by editing the URL, gets "not allowed" and nothing else; the data layer scopes every
+query to the viewer's units as well."""
 
 from __future__ import annotations
 
@@ -21,6 +25,11 @@ labels = {
     for nip, name, unit in directory.select("nip", "name", "unit_code").iter_rows()
 }
 asked = st.query_params.get(NIP_KEY)
+if asked and asked not in labels and viewer.units is not None:
+    # outside the viewer's units (or no officer at all: the answer does not say which)
+    units = ", ".join(viewer.units)
+    st.error(t("auth.not_allowed_officer", nip=asked, units=units), icon=":material/block:")
+    st.stop()
 if asked and asked not in labels:
     st.warning(t("prof.unknown_nip", nip=asked), icon=":material/person_off:")
 nip = ui.synced_selectbox(

@@ -1,0 +1,130 @@
+-- Gaming and anomaly signals for the inspectorate (docs/flags.md): one row per
+-- flagged case and signal, with the month of the act that raised it, the officer and unit
+-- it concerns, and a detail citing what was seen. A flag is a reason to look at a case,
+-- never a finding: it feeds inspectorate_review recommendations, not sanctions.
+--   closed_without_text      resolved with no response text, or template-only text
+--   reopen_loop              reopened $flag_reopen_loop times or more
+--   rated_not_fixed          resolved, but the citizen's latest rating says not fixed
+--   ping_pong                passed between units $flag_ping_pong_transfers times or more
+--   deadline_bunching        resolved on its due date, by an officer who resolves most
+--                            cases of the month on their due date
+--   late_clarification       clarification requested on or after the last working day
+--                            before the resolution deadline (it stops the clock)
+--   archived_as_duplicate    archived / rejected as a duplicate, but merged with nothing
+-- Reclassification after a missed deadline cannot be seen: the contract's events carry no
+-- change of category or class.
+CREATE OR REPLACE TABLE flags AS
+WITH duplicate_words AS (
+    SELECT unnest($flag_duplicate_words) AS word
+), closing_notes AS (
+    SELECT e.case_key, e.event_type, e.event_at, e.unit_code, e.officer_nip, s.note,
+           lower(trim(coalesce(s.note, ''))) AS note_key
+    FROM case_events AS e
+    JOIN stg_events AS s USING (event_key)
+    WHERE e.event_type IN ('resolved', 'archived', 'rejected')
+      AND s.event_type IN ('resolved', 'archived', 'rejected')  -- filters the wide side too
+), bare AS (
+    SELECT strftime(event_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
+           'closed_without_text' AS flag,
+           'resolved on ' || strftime(event_at, '%Y-%m-%d %H:%M') || CASE
+               WHEN note_key = '' THEN ' with no response text'
+               ELSE ' with only "' || trim(note) || '" as response'
+           END AS detail
+    FROM closing_notes
+    WHERE event_type = 'resolved'
+      AND (length(note_key) < $flag_min_note_chars
+           OR list_contains($flag_template_notes, note_key))
+), loops AS (
+    SELECT strftime(max(e.event_at), '%Y-%m') AS month, e.case_key,
+           any_value(c.officer_nip) AS officer_nip, any_value(c.unit_code) AS unit_code,
+           'reopen_loop' AS flag,
+           'reopened ' || count(*) || ' times, last on '
+               || strftime(max(e.event_at), '%Y-%m-%d') AS detail
+    FROM case_events AS e
+    JOIN cases AS c USING (case_key)
+    WHERE e.event_type = 'reopened'
+    GROUP BY e.case_key
+    HAVING count(*) >= $flag_reopen_loop
+), not_fixed AS (
+    SELECT strftime(rated_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
+           'rated_not_fixed' AS flag,
+           'marked resolved on ' || strftime(resolved_at, '%Y-%m-%d')
+               || '; the citizen''s rating of ' || strftime(rated_at, '%Y-%m-%d')
+               || ' (score ' || rating_score || ') says the problem is not fixed' AS detail
+    FROM cases
+    WHERE status = 'resolved' AND rating_says_resolved = false
+), transfers AS (
+    SELECT e.case_key, count(*) AS n, max(e.event_at) AS last_at,
+           string_agg(e.unit_code, ' -> ' ORDER BY e.seq) AS path
+    FROM case_events AS e
+    WHERE e.event_type IN ('forwarded', 'reassigned')
+    GROUP BY e.case_key
+    HAVING count(*) >= $flag_ping_pong_transfers
+), ping_pong AS (
+    SELECT strftime(t.last_at, '%Y-%m') AS month, t.case_key, c.officer_nip, c.unit_code,
+           'ping_pong' AS flag,
+           'passed between units ' || t.n || ' times: ' || t.path AS detail
+    FROM transfers AS t
+    JOIN cases AS c USING (case_key)
+), on_due_date AS (
+    SELECT strftime(resolved_at, '%Y-%m') AS month, case_key, credited_officer_nip,
+           credited_unit_code, resolution_due_date,
+           CAST(resolved_at AS DATE) = resolution_due_date AS on_due
+    FROM cases
+    WHERE resolved_at IS NOT NULL AND resolution_met AND credited_officer_nip IS NOT NULL
+), bunched_officers AS (
+    SELECT month, credited_officer_nip, count(*) AS n, count(*) FILTER (WHERE on_due) AS k
+    FROM on_due_date
+    GROUP BY ALL
+    HAVING count(*) >= $flag_bunching_min_resolved
+       AND count(*) FILTER (WHERE on_due) >= $flag_bunching_share * count(*)
+), bunching AS (
+    SELECT d.month, d.case_key, d.credited_officer_nip AS officer_nip,
+           d.credited_unit_code AS unit_code, 'deadline_bunching' AS flag,
+           'resolved on its due date ' || strftime(d.resolution_due_date, '%Y-%m-%d') || '; '
+               || b.k || ' of this officer''s ' || b.n || ' resolutions in ' || d.month
+               || ' fell on their due date' AS detail
+    FROM on_due_date AS d
+    JOIN bunched_officers AS b USING (month, credited_officer_nip)
+    WHERE d.on_due
+), late_asks AS (
+    SELECT strftime(e.event_at, '%Y-%m') AS month, e.case_key,
+           coalesce(e.officer_nip, c.officer_nip) AS officer_nip,
+           coalesce(e.unit_code, c.unit_code) AS unit_code,
+           'late_clarification' AS flag,
+           'clarification requested on ' || strftime(e.event_at, '%Y-%m-%d')
+               || ', the last working day before the resolution deadline or later (due '
+               || strftime(due.day, '%Y-%m-%d') || ' before pauses)' AS detail
+    FROM case_events AS e
+    JOIN clocks AS k ON k.case_key = e.case_key AND k.clock = 'resolution'
+    JOIN cases AS c ON c.case_key = e.case_key
+    JOIN calendar_days AS s
+        ON s.calendar_key = k.calendar_key AND s.day = CAST(k.start_at AS DATE)
+    JOIN calendar_days AS q
+        ON q.calendar_key = k.calendar_key AND q.day = CAST(e.event_at AS DATE)
+    JOIN calendar_days AS due
+        ON due.calendar_key = k.calendar_key AND due.wd_index = s.wd_index + k.allowed_wd
+        AND due.is_working_day
+    WHERE e.event_type = 'clarification_requested'
+      AND q.wd_index >= s.wd_index + k.allowed_wd - 1
+      AND (k.end_at IS NULL OR e.event_at < k.end_at)
+), archived_dupes AS (
+    SELECT strftime(n.event_at, '%Y-%m') AS month, n.case_key, n.officer_nip, n.unit_code,
+           'archived_as_duplicate' AS flag,
+           n.event_type || ' on ' || strftime(n.event_at, '%Y-%m-%d') || ' as "'
+               || trim(n.note) || '", but no other complaint was merged with it' AS detail
+    FROM closing_notes AS n
+    JOIN cases AS c USING (case_key)
+    WHERE n.event_type IN ('archived', 'rejected') AND c.member_count = 1
+      AND EXISTS (SELECT 1 FROM duplicate_words AS w WHERE contains(n.note_key, w.word))
+)
+SELECT $tenant AS tenant, month, case_key, officer_nip, unit_code, flag, detail
+FROM (
+    SELECT * FROM bare
+    UNION ALL SELECT * FROM loops
+    UNION ALL SELECT * FROM not_fixed
+    UNION ALL SELECT * FROM ping_pong
+    UNION ALL SELECT * FROM bunching
+    UNION ALL SELECT * FROM late_asks
+    UNION ALL SELECT * FROM archived_dupes
+);

@@ -1,0 +1,44 @@
+-- The publication history (docs/publications.md). Append-only: a version, once written, is
+-- never updated or deleted. One row per (tenant, month, version) in `publications`; the
+-- month's rows as they were published, per version, in `published_*_month`; the content
+-- hash of every staged input row behind a version in `publication_inputs`.
+CREATE TABLE IF NOT EXISTS publications (
+    tenant VARCHAR NOT NULL,
+    month VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    input_fingerprint VARCHAR NOT NULL,
+    policy_version VARCHAR NOT NULL,
+    policy_hash VARCHAR NOT NULL,
+    calendar_hash VARCHAR NOT NULL,
+    code_version VARCHAR NOT NULL,
+    snapshot_hash VARCHAR NOT NULL,
+    supersedes INTEGER,
+    change_summary VARCHAR NOT NULL,
+    provisional BOOLEAN NOT NULL,
+    reference_hash VARCHAR NOT NULL,
+    input_rows BIGINT NOT NULL,
+    run_id VARCHAR,
+    PRIMARY KEY (tenant, month, version)
+);
+
+CREATE TABLE IF NOT EXISTS publication_inputs (
+    tenant VARCHAR NOT NULL,
+    month VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    input_table VARCHAR NOT NULL,
+    source VARCHAR,
+    file VARCHAR,
+    row_number BIGINT,
+    row_hash VARCHAR NOT NULL,
+    detail VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS published_officer_month AS
+SELECT 0::INTEGER AS version, * FROM officer_month WITH NO DATA;
+
+CREATE TABLE IF NOT EXISTS published_unit_month AS
+SELECT 0::INTEGER AS version, * FROM unit_month WITH NO DATA;
+
+CREATE TABLE IF NOT EXISTS published_tenant_month AS
+SELECT 0::INTEGER AS version, * FROM tenant_month WITH NO DATA;

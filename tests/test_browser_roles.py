@@ -1,0 +1,287 @@
+"""Sign-in with roles in a real browser (Debian's Chromium through Playwright): a copy of the
+demo city with a users file, one user per role, each signing in through the form and
+checked for what they may see and what not; an SKPD head editing the URL to another unit's
+officer gets "not allowed" and none of that officer's numbers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.home import Home
+from pipelines.users import add_user
+from tests.conftest import read_snapshot
+from tests.test_browser import (
+    APP,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PAGE_TIMEOUT_MS,
+    ROOT,
+    _free_port,
+    _wait_healthy,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "sandi-uji-browser-7"
+AS_OF_MONTH = "(SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)"
+USERS = {"pimpinan": "leadership", "bkpsdm": "hr", "inspektur": "inspectorate",
+         "kepala": "skpd_head"}  # fmt: skip
+WIDE = {"width": 3840, "height": 1600}  # every column of a table drawn, none scrolled away
+# the text of every cell a Streamlit table (glide grid) draws, scrolled from top to bottom
+GRID_CELLS = """async (el) => {
+  const seen = new Set();
+  const grab = () => el.querySelectorAll('td').forEach(td => seen.add(td.innerText.trim()));
+  const sc = el.querySelector('.dvn-scroller');
+  grab();
+  if (sc) {
+    for (let y = 0; y <= sc.scrollHeight; y += Math.max(40, sc.clientHeight / 2)) {
+      sc.scrollTo(0, y); await new Promise(r => setTimeout(r, 200)); grab();
+    }
+    sc.scrollTo(0, 0);
+  }
+  return [...seen];
+}"""
+
+
+@pytest.fixture(scope="module")
+def cast(demo_home, tmp_path_factory) -> dict:
+    """A copy of the demo city (its snapshot and reference) with one user per role; the
+    SKPD head heads the unit of an officer with a confidential case; another unit's busy
+    officer is the one they must not open."""
+    root = tmp_path_factory.mktemp("browser_roles") / "home"
+    skip = shutil.ignore_patterns("warehouse", "dagster", "sources", "landing")
+    shutil.copytree(demo_home, root, ignore=skip)
+    one_unit = """
+        {col} IN (SELECT officer_nip FROM officer_month GROUP BY 1
+                  HAVING count(DISTINCT unit_code) = 1)
+        AND {col} IN (SELECT nip FROM officers GROUP BY 1 HAVING count(DISTINCT unit_code) = 1)
+    """
+    found = read_snapshot(
+        root,
+        f"""
+        SELECT f.officer_nip, f.month, c.case_id, c.title, o.unit_code
+        FROM holder_facts AS f
+        JOIN cases AS c USING (case_key)
+        JOIN officer_month AS o ON o.officer_nip = f.officer_nip AND o.month = f.month
+        WHERE c.is_confidential AND c.title IS NOT NULL AND f.month <= {AS_OF_MONTH}
+          AND c.title NOT IN (SELECT title FROM cases WHERE NOT is_confidential
+                              AND title IS NOT NULL)
+          AND {one_unit.format(col="f.officer_nip")}
+        ORDER BY f.month DESC, f.officer_nip, c.case_id LIMIT 1
+    """,
+    )
+    if not found:
+        pytest.skip("the demo city has no confidential case behind a one-unit officer")
+    nip, month, case_id, title, unit = found[0]
+    other_nip, other_name, other_unit = read_snapshot(
+        root,
+        f"""
+        SELECT officer_nip, officer_name, unit_code FROM officer_month
+        WHERE month = $month AND unit_code <> $unit AND officer_name IS NOT NULL
+          AND {one_unit.format(col="officer_nip")}
+        ORDER BY resolution_due + response_due DESC, officer_nip LIMIT 1
+    """,
+        {"month": month, "unit": unit},
+    )[0]
+    counts = dict(
+        read_snapshot(
+            root,
+            "SELECT unit_code = $unit, count(*) FROM officer_month WHERE month = $m GROUP BY 1",
+            {"unit": unit, "m": month},
+        )
+    )
+    for username, role in USERS.items():
+        add_user(Home(root), username, role, PASSWORD, unit=unit if role == "skpd_head" else None,
+                 name=username.title())  # fmt: skip
+    return {"root": root, "nip": nip, "month": month, "case_id": case_id, "title": title,
+            "unit": unit, "other_nip": other_nip, "other_name": other_name,
+            "other_unit": other_unit, "own_count": counts[True],
+            "all_count": counts[True] + counts[False]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(cast, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit_roles") / "server.log"
+    env = {**os.environ, "RAPOR_HOME": str(cast["root"])}
+    env.pop("RAPOR_REQUIRE_SIGNIN", None)
+    command = [sys.executable, "-m", "streamlit", "run", str(APP),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        server_log = log.read_text()
+        assert "Traceback" not in server_log, server_log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _open_signed_in(browser, url: str, username: str, password: str = PASSWORD,
+                    viewport: dict | None = None):  # fmt: skip
+    """A fresh session (a new context) at `url`, signed in through the form."""
+    context = browser.new_context(viewport=viewport or {"width": 1440, "height": 900},
+                                  locale="id-ID")  # fmt: skip
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Masuk ke rapor").wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    return context, page
+
+
+def _settled(page, heading: str) -> str:
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(1500)
+    text = page.inner_text("body")
+    assert "Traceback" not in text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return text
+
+
+def _cells(page) -> set[str]:
+    grids = page.locator('[data-testid="stDataFrame"]')
+    return {cell for i in range(grids.count()) for cell in grids.nth(i).evaluate(GRID_CELLS)}
+
+
+def _id_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@pytest.mark.timeout(300)
+def test_wrong_password_is_rejected(server, browser):
+    context, page = _open_signed_in(browser, server, "kepala", "not-the-password")
+    try:
+        page.get_by_text("Nama pengguna atau kata sandi salah.").wait_for(timeout=PAGE_TIMEOUT_MS)
+        assert page.get_by_role("heading", name="Ikhtisar pimpinan").count() == 0
+        assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize("username", ["pimpinan", "bkpsdm", "inspektur"])
+def test_every_unit_roles_see_every_officer(server, browser, cast, username):
+    month = cast["month"]
+    context, page = _open_signed_in(browser, f"{server}/pegawai?month={month}", username)
+    try:
+        text = _settled(page, "Pegawai (ASN)")
+        assert f"{_id_int(cast['all_count'])} pegawai pada bulan {month}" in text
+        assert f"Masuk sebagai {username.title()}" in text
+        page.goto(f"{server}/profil_pegawai?nip={cast['other_nip']}&month={month}",
+                  wait_until="domcontentloaded")  # fmt: skip
+        page.get_by_label("Nama pengguna").fill(username)  # a reload is a new session
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        text = _settled(page, "Profil pegawai")
+        assert cast["other_nip"] in text and "Tidak diizinkan" not in text
+        assert page.locator('[data-testid="stMetric"]').count() >= 6
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize(("username", "sees_text"),
+                         [("bkpsdm", False), ("inspektur", True), ("kepala", False)])  # fmt: skip
+def test_confidential_text_only_for_the_inspectorate(server, browser, cast, username, sees_text):
+    url = f"{server}/profil_pegawai?nip={cast['nip']}&month={cast['month']}"
+    context, page = _open_signed_in(browser, url, username, viewport=WIDE)
+    try:
+        text = _settled(page, "Profil pegawai")
+        assert cast["nip"] in text
+        page.get_by_text(cast["case_id"]).first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+        cells = _cells(page)
+        assert cast["case_id"] in cells  # the case is drawn: its title cell was read too
+        assert (cast["title"] in cells) is sees_text
+        if not sees_text:  # (the flags column says "rahasia" for every role)
+            assert "rahasia" in cells
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(400)
+def test_skpd_head_sees_only_their_unit_and_cannot_open_another_by_url(server, browser, cast):
+    month, unit = cast["month"], cast["unit"]
+    context, page = _open_signed_in(browser, f"{server}/pegawai?month={month}", "kepala")
+    try:
+        text = _settled(page, "Pegawai (ASN)")
+        assert f"{_id_int(cast['own_count'])} pegawai pada bulan {month}" in text
+        assert cast["own_count"] < cast["all_count"]
+        assert f"Kepala SKPD {unit}" in text
+        assert cast["other_nip"] not in _cells(page)
+
+        # their own officer opens
+        page.goto(f"{server}/profil_pegawai?nip={cast['nip']}&month={month}",
+                  wait_until="domcontentloaded")  # fmt: skip
+        page.get_by_label("Nama pengguna").fill("kepala")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        text = _settled(page, "Profil pegawai")
+        assert cast["nip"] in text and "Tidak diizinkan" not in text
+        assert page.locator('[data-testid="stMetric"]').count() >= 6
+
+        # another unit's officer, by editing the URL: refused, nothing of theirs shown
+        page.goto(f"{server}/profil_pegawai?nip={cast['other_nip']}&month={month}",
+                  wait_until="domcontentloaded")  # fmt: skip
+        page.get_by_label("Nama pengguna").fill("kepala")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        text = _settled(page, "Profil pegawai")
+        assert "Tidak diizinkan" in text
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        assert page.locator(".vega-embed").count() == 0
+        assert cast["other_name"] not in text
+        assert cast["other_unit"] not in text
+
+        # and another unit's officer list, by editing ?unit=
+        page.goto(f"{server}/pegawai?unit={cast['other_unit']}&month={month}",
+                  wait_until="domcontentloaded")  # fmt: skip
+        page.get_by_label("Nama pengguna").fill("kepala")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        text = _settled(page, "Pegawai (ASN)")
+        assert "Tidak diizinkan" in text
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+
+        # sign out: back to the form
+        page.get_by_role("button", name="Keluar").click()
+        page.get_by_role("heading", name="Masuk ke rapor").wait_for(timeout=PAGE_TIMEOUT_MS)
+    finally:
+        context.close()
