@@ -752,3 +752,184 @@ def quarantine_counts(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
     """source, input_table, reason_code, rows, run_id: the quarantined input rows of the
     served snapshot's run, counted per source and reason (counts only: no raw rows)."""
     return _quarantine_counts(snap.path, snap.mtime_ns)
+
+
+# --- recommendations and flags (docs/flags.md), publications (docs/publications.md) -------
+# Who may open which of these pages. The open mode's default viewer ("pimpinan", every unit)
+# counts as leadership. An SKPD head gets the recommendations of their own unit only.
+RECOMMENDATION_ROLES = ("leadership", "hr", "inspectorate", "skpd_head", "pimpinan")
+INSPECTORATE_ROLES = ("leadership", "inspectorate", "pimpinan")
+RECOMMENDATION_KINDS = ("reward_candidate", "coaching", "inspectorate_review")
+# the officer_month measures the publication history compares, version by version
+VERSION_MEASURES = (
+    "received", "resolved", "response_due", "response_met", "response_rate",
+    "resolution_due", "resolution_met", "resolution_rate", "resolution_wd_median",
+    "resolution_wd_p90", "backlog_end", "overdue_backlog_end", "ratings_n",
+    "satisfaction_mean", "satisfaction_shrunk", "reopen_rate", "observed_expected_ratio",
+    "score", "rating", "provisional",
+)  # fmt: skip
+
+
+def may_see_recommendations(viewer: Viewer) -> bool:
+    return viewer.role in RECOMMENDATION_ROLES and viewer.units != ()
+
+
+def may_see_inspectorate(viewer: Viewer) -> bool:
+    return viewer.role in INSPECTORATE_ROLES and viewer.units is None
+
+
+@st.cache_data(**CACHE)
+def _recommendations(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(
+        path,
+        """
+        WITH names AS (
+            SELECT nip, arg_max(name, valid_from) AS officer_name FROM officers GROUP BY nip
+        )
+        SELECT r.month, r.officer_nip, n.officer_name, r.unit_code, r.kind, r.reasons,
+               r.evidence_case_ids, r.evidence_cases
+        FROM recommendations AS r
+        LEFT JOIN names AS n ON n.nip = r.officer_nip
+        WHERE r.month = $month
+        ORDER BY list_position($kinds, r.kind), r.unit_code, n.officer_name, r.officer_nip
+    """,
+        {"month": month, "kinds": list(RECOMMENDATION_KINDS)},
+    )
+
+
+def recommendations(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """The `recommendations` rows of `month` with the officer's name, in the viewer's units
+    (none for a viewer who may not see them): month, officer_nip, officer_name, unit_code,
+    kind, reasons, evidence_case_ids, evidence_cases."""
+    frame = _scope(_recommendations(snap.path, snap.mtime_ns, month), viewer)
+    return frame if may_see_recommendations(viewer) else frame.clear()
+
+
+def recommendations_xlsx(frame: pl.DataFrame, headers: dict[str, str], sheet: str) -> bytes:
+    """The recommendations frame as an Excel workbook (in memory, xlsxwriter): one sheet,
+    one row per recommendation, the evidence case ids joined with ", "."""
+    import io
+
+    import xlsxwriter
+
+    rows = frame.with_columns(pl.col("evidence_case_ids").list.join(", "))
+    columns = [c for c in headers if c in rows.columns]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold, wrap = book.add_format({"bold": True}), book.add_format({"text_wrap": True})
+    ws = book.add_worksheet(sheet[:31])
+    for j, column in enumerate(columns):
+        ws.write_string(0, j, headers[column], bold)
+    for i, row in enumerate(rows.select(columns).iter_rows(), start=1):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int | float):
+                ws.write_number(i, j, value)
+            else:
+                ws.write_string(i, j, str(value), wrap if columns[j] == "reasons" else None)
+    widths = {"reasons": 80, "evidence_case_ids": 40, "officer_name": 30}
+    for j, column in enumerate(columns):
+        ws.set_column(j, j, widths.get(column, 18))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(rows.height, 1), max(len(columns) - 1, 0))
+    book.close()
+    return buffer.getvalue()
+
+
+@st.cache_data(**CACHE)
+def _flags(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(
+        path,
+        """
+        SELECT month, case_id, officer_nip, unit_code, flag, detail
+        FROM flags
+        WHERE month = $month
+        ORDER BY flag, unit_code, officer_nip, case_id
+    """,
+        {"month": month},
+    )
+
+
+def flags(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """The `flags` rows of `month` (inspectorate and leadership only)."""
+    frame = _scope(_flags(snap.path, snap.mtime_ns, month), viewer)
+    return frame if may_see_inspectorate(viewer) else frame.clear()
+
+
+def flag_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """flag, cases, officers: per flag of a `flags` frame, most frequent first."""
+    return (
+        frame.group_by("flag")
+        .agg(pl.len().alias("cases"), pl.col("officer_nip").n_unique().alias("officers"))
+        .sort(["cases", "flag"], descending=[True, False])
+    )
+
+
+@st.cache_data(**CACHE)
+def _publications(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(
+        path,
+        """
+        SELECT version, published_at, supersedes, provisional, change_summary,
+               input_fingerprint, policy_version, policy_hash, calendar_hash, code_version,
+               snapshot_hash
+        FROM publications
+        WHERE month = $month
+        ORDER BY version DESC
+    """,
+        {"month": month},
+    )
+
+
+def publications(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """The publication versions of `month`, newest first (inspectorate and leadership)."""
+    frame = _publications(snap.path, snap.mtime_ns, month)
+    return frame if may_see_inspectorate(viewer) else frame.clear()
+
+
+@st.cache_data(**CACHE)
+def _officer_versions(path: str, mtime_ns: int, month: str, nip: str) -> pl.DataFrame:
+    measures = ", ".join(VERSION_MEASURES)
+    return _query(
+        path,
+        f"""
+        SELECT 'v' || version AS version, unit_code, {measures}
+        FROM published_officer_month
+        WHERE month = $month AND officer_nip = $nip
+        UNION ALL BY NAME
+        SELECT 'current' AS version, unit_code, {measures}
+        FROM officer_month
+        WHERE month = $month AND officer_nip = $nip
+    """,
+        {"month": month, "nip": nip},
+    )
+
+
+def officer_versions(snap: Snapshot, month: str, nip: str, viewer: Viewer) -> pl.DataFrame:
+    """One officer's numbers of `month` as every publication version froze them, side by
+    side with the current ones: a row per measure, a column per version (v1, v2, ...) and
+    `current` (officer_month). Measures are shown as text so numbers and words fit."""
+    if not may_see_inspectorate(viewer):
+        return pl.DataFrame({"measure": []}, schema={"measure": pl.String})
+    frame = _scope(_officer_versions(snap.path, snap.mtime_ns, month, nip), viewer)
+    if frame.is_empty():
+        return pl.DataFrame({"measure": []}, schema={"measure": pl.String})
+    order = sorted(
+        (v for v in frame["version"].unique().to_list() if v != "current"),
+        key=lambda v: int(v[1:]),
+    ) + (["current"] if "current" in frame["version"].to_list() else [])
+    columns = ["unit_code", *VERSION_MEASURES]
+    text = frame.select(
+        "version",
+        *[
+            pl.col(c).round(4).cast(pl.String) if frame.schema[c].is_float()
+            else pl.col(c).cast(pl.String)
+            for c in columns
+        ],
+    )  # fmt: skip
+    rows = {row["version"]: row for row in text.iter_rows(named=True)}
+    return pl.DataFrame(
+        {"measure": columns, **{v: [rows[v][c] for c in columns] for v in order}},
+        schema={"measure": pl.String, **{v: pl.String for v in order}},
+    )

@@ -721,6 +721,105 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Tidak diizinkan: akun Anda hanya dapat melihat SKPD {units}, bukan {unit}.",
         "en": "Not allowed: your account may only see {units}, not {unit}.",
     },
+    # --- Rekomendasi (HR) and Inspektorat (docs/flags.md, docs/publications.md) ----------
+    "page.recommendations": {"id": "Rekomendasi", "en": "Recommendations"},
+    "page.inspectorate": {"id": "Inspektorat", "en": "Inspectorate"},
+    "auth.not_allowed_page": {
+        "id": "Tidak diizinkan: halaman ini hanya untuk {roles}.",
+        "en": "Not allowed: this page is only for {roles}.",
+    },
+    "rec.title": {"id": "Rekomendasi kepegawaian", "en": "HR recommendations"},
+    "rec.caption": {
+        "id": "Calon penghargaan, pembinaan, dan usulan pemeriksaan Inspektorat untuk bulan "
+        "yang sudah final, dengan alasan, angka, ambang kebijakan, dan kasus buktinya.",
+        "en": "Reward candidates, coaching and inspectorate reviews for settled months, with "
+        "the reasons, numbers, policy thresholds and evidence cases.",
+    },
+    "rec.decide_note": {
+        "id": "rapor merekomendasikan dan mendokumentasikan; keputusan tetap di tangan "
+        "manusia. Sanksi menurut PP 94/2021 memerlukan pemeriksaan; rekomendasi bukan temuan.",
+        "en": "rapor recommends and documents; people decide. A sanction under PP 94/2021 "
+        "needs a hearing; a recommendation is not a finding.",
+    },
+    "rec.scope_unit": {
+        "id": "Hanya rekomendasi untuk SKPD {units}.",
+        "en": "Only the recommendations of {units}.",
+    },
+    "rec.kind_filter": {"id": "Jenis", "en": "Kind"},
+    "rec.all_kinds": {"id": "Semua jenis", "en": "All kinds"},
+    "rec.kind.reward_candidate": {"id": "Calon penghargaan", "en": "Reward candidate"},
+    "rec.kind.coaching": {"id": "Pembinaan", "en": "Coaching"},
+    "rec.kind.inspectorate_review": {
+        "id": "Usulan pemeriksaan Inspektorat",
+        "en": "Inspectorate review",
+    },
+    "rec.count": {
+        "id": "{n} rekomendasi bulan {month}.",
+        "en": "{n} recommendations for {month}.",
+    },
+    "rec.empty": {
+        "id": "Tidak ada rekomendasi bulan {month} (bulan sementara tidak mendapat rekomendasi).",
+        "en": "No recommendations for {month} (provisional months get none).",
+    },
+    "rec.download": {"id": "Unduh Excel", "en": "Download Excel"},
+    "rec.download_help": {
+        "id": "Semua rekomendasi bulan {month} yang boleh Anda lihat, sebagai satu lembar Excel.",
+        "en": "Every recommendation of {month} you may see, as one Excel sheet.",
+    },
+    "rec.col.kind": {"id": "Jenis", "en": "Kind"},
+    "rec.col.reasons": {"id": "Alasan", "en": "Reasons"},
+    "rec.col.evidence": {"id": "Kasus bukti", "en": "Evidence cases"},
+    "rec.col.evidence_n": {"id": "Jumlah kasus bukti", "en": "Evidence cases (count)"},
+    "insp.title": {"id": "Inspektorat", "en": "Inspectorate"},
+    "insp.caption": {
+        "id": "Tanda (flags) untuk memeriksa kasus, dan riwayat publikasi bulan ini.",
+        "en": "Flags to look at cases, and the publication history of the month.",
+    },
+    "insp.flags": {"id": "Tanda bulan {month}", "en": "Flags of {month}"},
+    "insp.flags_note": {
+        "id": "Tanda adalah alasan untuk melihat kasus, bukan temuan.",
+        "en": "A flag is a reason to look at a case, not a finding.",
+    },
+    "insp.no_flags": {"id": "Tidak ada tanda bulan {month}.", "en": "No flags for {month}."},
+    "insp.flag_filter": {"id": "Tanda", "en": "Flag"},
+    "insp.all_flags": {"id": "Semua tanda", "en": "All flags"},
+    "insp.col.flag": {"id": "Tanda", "en": "Flag"},
+    "insp.col.cases": {"id": "Kasus", "en": "Cases"},
+    "insp.col.officers": {"id": "ASN", "en": "Officers"},
+    "insp.col.detail": {"id": "Rincian", "en": "Detail"},
+    "insp.history": {
+        "id": "Riwayat publikasi bulan {month}",
+        "en": "Publication history of {month}",
+    },
+    "insp.history_caption": {
+        "id": "Setiap versi membekukan angka bulan ini; versi hanya ditambah, tidak pernah "
+        "diubah. Ringkasan perubahan menyebut angka yang berubah dan sebabnya.",
+        "en": "Every version freezes the month's numbers; versions are only appended, never "
+        "changed. The change summary names what moved and why.",
+    },
+    "insp.no_versions": {
+        "id": "Belum ada versi publikasi bulan {month}.",
+        "en": "No publication version of {month} yet.",
+    },
+    "insp.version": {"id": "Versi {version}", "en": "Version {version}"},
+    "insp.col.version": {"id": "Versi", "en": "Version"},
+    "insp.col.published_at": {"id": "Diterbitkan", "en": "Published"},
+    "insp.col.supersedes": {"id": "Menggantikan", "en": "Supersedes"},
+    "insp.col.summary": {"id": "Ringkasan perubahan", "en": "Change summary"},
+    "insp.col.policy": {"id": "Kebijakan", "en": "Policy"},
+    "insp.col.code": {"id": "Versi kode", "en": "Code version"},
+    "insp.col.snapshot_hash": {"id": "Hash snapshot", "en": "Snapshot hash"},
+    "insp.compare": {
+        "id": "Angka ASN per versi, berdampingan dengan angka saat ini",
+        "en": "An officer's numbers per version, side by side with the current ones",
+    },
+    "insp.compare_choose": {"id": "ASN", "en": "Officer"},
+    "insp.compare_none": {
+        "id": "ASN ini tidak memiliki angka bulan {month}.",
+        "en": "This officer has no numbers for {month}.",
+    },
+    "insp.col.measure": {"id": "Ukuran", "en": "Measure"},
+    "insp.current": {"id": "saat ini", "en": "current"},
     "role.leadership": {"id": "Pimpinan", "en": "Leadership"},
     "role.hr": {"id": "BKPSDM (kepegawaian)", "en": "HR (BKPSDM)"},
     "role.inspectorate": {"id": "Inspektorat", "en": "Inspectorate"},

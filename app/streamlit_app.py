@@ -57,6 +57,18 @@ pages = [
         url_path="profil_pegawai",
     ),
     st.Page(
+        "app_pages/rekomendasi.py",
+        title=t("page.recommendations"),
+        icon=":material/recommend:",
+        url_path="rekomendasi",
+    ),
+    st.Page(
+        "app_pages/inspektorat.py",
+        title=t("page.inspectorate"),
+        icon=":material/policy:",
+        url_path="inspektorat",
+    ),
+    st.Page(
         "app_pages/definisi.py",
         title=t("page.definitions"),
         icon=":material/menu_book:",

@@ -4,6 +4,7 @@ a full-page screenshot of each lands in tests/artifacts/ for a human to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -62,11 +63,14 @@ def home(request) -> Path:
     return Path(chosen) if chosen else request.getfixturevalue("demo_home")
 
 
-@pytest.fixture(scope="module")
-def server(home, tmp_path_factory):
+@contextlib.contextmanager
+def serve_app(home_root: Path, log: Path, env_drop: tuple[str, ...] = ()):
+    """The Streamlit app on `home_root`, on a free local port, for as long as the block
+    runs; its log must hold no traceback when it stops."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "RAPOR_HOME": str(home)}
+    env = {**os.environ, "RAPOR_HOME": str(home_root)}
+    for name in env_drop:
+        env.pop(name, None)
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -88,8 +92,9 @@ def server(home, tmp_path_factory):
         assert "Traceback" not in server_log, server_log[-3000:]
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def launch_chromium():
+    """Debian's headless Chromium through Playwright (skips when it is not installed)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
     from playwright.sync_api import sync_playwright
@@ -102,6 +107,19 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(home, tmp_path_factory):
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with serve_app(home, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def _officer_and_month(home: Path) -> tuple[str, str]:

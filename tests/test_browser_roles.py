@@ -5,25 +5,14 @@ officer gets "not allowed" and none of that officer's numbers."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from pipelines.home import Home
 from pipelines.users import add_user
 from tests.conftest import read_snapshot
-from tests.test_browser import (
-    APP,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PAGE_TIMEOUT_MS,
-    ROOT,
-    _free_port,
-    _wait_healthy,
-)
+from tests.test_browser import PAGE_TIMEOUT_MS, launch_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -106,45 +95,15 @@ def cast(demo_home, tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def server(cast, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit_roles") / "server.log"
-    env = {**os.environ, "RAPOR_HOME": str(cast["root"])}
-    env.pop("RAPOR_REQUIRE_SIGNIN", None)
-    command = [sys.executable, "-m", "streamlit", "run", str(APP),
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serve_app(cast["root"], log, env_drop=("RAPOR_REQUIRE_SIGNIN",)) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        server_log = log.read_text()
-        assert "Traceback" not in server_log, server_log[-3000:]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def _open_signed_in(browser, url: str, username: str, password: str = PASSWORD,
