@@ -317,3 +317,48 @@ def test_missing_snapshot_says_how_to_publish(browser, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.mark.timeout(600)
+def test_overview_downloads_excel_and_pdf(server, browser, home, tmp_path):
+    """Click the overview's two download buttons in Chromium; the files that arrive hold the
+    month's numbers (checked against the snapshot) and, in the PDF, the policy version on
+    every page."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    context = browser.new_context(viewport=WINDOW, locale="id-ID", accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        _settle(page, "Ikhtisar pimpinan", 6)
+        files = {}
+        for fmt, label in (("xlsx", "Unduh Excel"), ("pdf", "Unduh laporan PDF")):
+            button = page.get_by_role("button", name=label, exact=True)
+            with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+                button.click()
+            files[fmt] = tmp_path / download.value.suggested_filename
+            download.value.save_as(files[fmt])
+    finally:
+        context.close()
+    # rapor-<tenant>-<YYYY>-<MM>.xlsx: the month the page had selected
+    tenant, year, mm = files["xlsx"].stem.removeprefix("rapor-").rsplit("-", 2)
+    month = f"{year}-{mm}"
+    con = duckdb.connect(str(Path(home) / "serving" / "rapor.duckdb"), read_only=True)
+    try:
+        units = con.execute(
+            "SELECT count(*) FROM unit_month WHERE month = $m", {"m": month}
+        ).fetchall()[0][0]
+        name, policy = con.execute(
+            "SELECT tenant_name, policy_version FROM snapshot_info"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    book = load_workbook(files["xlsx"], read_only=True)
+    assert {"ringkasan", "unit_month", "officer_month"} <= set(book.sheetnames)
+    assert book["unit_month"].max_row - 1 == units  # header row + one row per unit
+    assert files["pdf"].name == f"rapor-{tenant}-{month}.pdf"
+    pages = [p.extract_text() for p in PdfReader(files["pdf"]).pages]
+    assert len(pages) >= 2
+    assert name in pages[0] and month in pages[0]
+    assert all(str(policy) in text for text in pages)
