@@ -138,10 +138,7 @@ WITH unlinked AS (
     -- hash(word) mod 1024 set for each word
     SELECT complaint_key, bitstring_agg(CAST(hash(word) % 1024 AS INTEGER), 0, 1023) AS bits
     FROM (
-        SELECT complaint_key, unnest(string_split(lower(
-            replace(replace(replace(replace(replace(text, chr(10), ' '),
-                                            ',', ' '), '.', ' '), '(', ' '), ')', ' ')
-        ), ' ')) AS word
+        SELECT complaint_key, unnest(text_words(text)) AS word
         FROM texts
         SEMI JOIN (SELECT a AS complaint_key FROM placed UNION SELECT b FROM placed)
             USING (complaint_key)
@@ -162,10 +159,7 @@ WITH unlinked AS (
     -- description in lower case, split at spaces and , . ( ), two characters or more
     SELECT DISTINCT complaint_key, word
     FROM (
-        SELECT complaint_key, unnest(string_split(lower(
-            replace(replace(replace(replace(replace(text, chr(10), ' '),
-                                            ',', ' '), '.', ' '), '(', ' '), ')', ' ')
-        ), ' ')) AS word
+        SELECT complaint_key, unnest(text_words(text)) AS word
         FROM texts
         SEMI JOIN (SELECT a AS complaint_key FROM likely UNION SELECT b FROM likely)
             USING (complaint_key)

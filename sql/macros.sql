@@ -59,3 +59,11 @@ CREATE OR REPLACE MACRO wilson_high(k, n) AS
                                     + 1.959963984540054 ^ 2 / (4 * n * n)))
         / (1 + 1.959963984540054 ^ 2 / n)
     END;
+
+-- The words of a free text, for text similarity (case_members.sql): lower case, split at
+-- spaces, line breaks and , . ( ); callers drop one-character words.
+CREATE OR REPLACE MACRO text_words(txt) AS
+    string_split(lower(
+        replace(replace(replace(replace(replace(txt, chr(10), ' '),
+                                        ',', ' '), '.', ' '), '(', ' '), ')', ' ')
+    ), ' ');

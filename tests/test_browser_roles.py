@@ -5,14 +5,10 @@ officer gets "not allowed" and none of that officer's numbers."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from pipelines.home import Home
-from pipelines.users import add_user
-from tests.conftest import read_snapshot
 from tests.test_browser import PAGE_TIMEOUT_MS, launch_chromium, serve_app
+from tests.test_users import make_cast
 
 pytestmark = pytest.mark.browser
 
@@ -39,58 +35,9 @@ GRID_CELLS = """async (el) => {
 
 @pytest.fixture(scope="module")
 def cast(demo_home, tmp_path_factory) -> dict:
-    """A copy of the demo city (its snapshot and reference) with one user per role; the
-    SKPD head heads the unit of an officer with a confidential case; another unit's busy
-    officer is the one they must not open."""
+    """A copy of the demo city with one user per role (tests/test_users.py make_cast)."""
     root = tmp_path_factory.mktemp("browser_roles") / "home"
-    skip = shutil.ignore_patterns("warehouse", "dagster", "sources", "landing")
-    shutil.copytree(demo_home, root, ignore=skip)
-    one_unit = """
-        {col} IN (SELECT officer_nip FROM officer_month GROUP BY 1
-                  HAVING count(DISTINCT unit_code) = 1)
-        AND {col} IN (SELECT nip FROM officers GROUP BY 1 HAVING count(DISTINCT unit_code) = 1)
-    """
-    found = read_snapshot(
-        root,
-        f"""
-        SELECT f.officer_nip, f.month, c.case_id, c.title, o.unit_code
-        FROM holder_facts AS f
-        JOIN cases AS c USING (case_key)
-        JOIN officer_month AS o ON o.officer_nip = f.officer_nip AND o.month = f.month
-        WHERE c.is_confidential AND c.title IS NOT NULL AND f.month <= {AS_OF_MONTH}
-          AND c.title NOT IN (SELECT title FROM cases WHERE NOT is_confidential
-                              AND title IS NOT NULL)
-          AND {one_unit.format(col="f.officer_nip")}
-        ORDER BY f.month DESC, f.officer_nip, c.case_id LIMIT 1
-    """,
-    )
-    if not found:
-        pytest.skip("the demo city has no confidential case behind a one-unit officer")
-    nip, month, case_id, title, unit = found[0]
-    other_nip, other_name, other_unit = read_snapshot(
-        root,
-        f"""
-        SELECT officer_nip, officer_name, unit_code FROM officer_month
-        WHERE month = $month AND unit_code <> $unit AND officer_name IS NOT NULL
-          AND {one_unit.format(col="officer_nip")}
-        ORDER BY resolution_due + response_due DESC, officer_nip LIMIT 1
-    """,
-        {"month": month, "unit": unit},
-    )[0]
-    counts = dict(
-        read_snapshot(
-            root,
-            "SELECT unit_code = $unit, count(*) FROM officer_month WHERE month = $m GROUP BY 1",
-            {"unit": unit, "m": month},
-        )
-    )
-    for username, role in USERS.items():
-        add_user(Home(root), username, role, PASSWORD, unit=unit if role == "skpd_head" else None,
-                 name=username.title())  # fmt: skip
-    return {"root": root, "nip": nip, "month": month, "case_id": case_id, "title": title,
-            "unit": unit, "other_nip": other_nip, "other_name": other_name,
-            "other_unit": other_unit, "own_count": counts[True],
-            "all_count": counts[True] + counts[False]}  # fmt: skip
+    return make_cast(demo_home, root, USERS, PASSWORD)
 
 
 @pytest.fixture(scope="module")

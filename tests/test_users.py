@@ -188,28 +188,28 @@ ROLES = {  # username: (role, unit)
 }
 
 
-@pytest.fixture(scope="module")
-def cast(demo_home, tmp_path_factory) -> dict:
-    """A copy of the demo city's snapshot and reference with a users file, and the officers
-    the tests look at: one with a confidential case (own unit of the SKPD head) and a busy
-    officer of another unit; each stayed in one unit throughout."""
-    root = tmp_path_factory.mktemp("roles") / "home"
+def make_cast(demo_home, root, users: dict[str, str], password: str) -> dict:
+    """A copy of the demo city's snapshot and reference at `root` with `users` (username:
+    role; the skpd_head heads the unit below), and the officers role tests look at: one with
+    a confidential case whose title no open case shares (own unit of the SKPD head) and the
+    busiest named officer of another unit; each stayed in one unit throughout."""
     skip = shutil.ignore_patterns("warehouse", "dagster", "sources", "landing")
     shutil.copytree(demo_home, root, ignore=skip)
-    home = Home(root)
     one_unit = """
         {col} IN (SELECT officer_nip FROM officer_month GROUP BY 1
                   HAVING count(DISTINCT unit_code) = 1)
         AND {col} IN (SELECT nip FROM officers GROUP BY 1 HAVING count(DISTINCT unit_code) = 1)
     """
     found = read_snapshot(
-        home,
+        root,
         f"""
         SELECT f.officer_nip, f.month, c.case_id, c.title, o.unit_code
         FROM holder_facts AS f
         JOIN cases AS c USING (case_key)
         JOIN officer_month AS o ON o.officer_nip = f.officer_nip AND o.month = f.month
         WHERE c.is_confidential AND c.title IS NOT NULL AND f.month <= {AS_OF_MONTH}
+          AND c.title NOT IN (SELECT title FROM cases WHERE NOT is_confidential
+                              AND title IS NOT NULL)
           AND {one_unit.format(col="f.officer_nip")}
         ORDER BY f.month DESC, f.officer_nip, c.case_id LIMIT 1
     """,
@@ -217,28 +217,36 @@ def cast(demo_home, tmp_path_factory) -> dict:
     if not found:
         pytest.skip("the demo city has no confidential case behind a one-unit officer")
     nip, month, case_id, title, unit = found[0]
-    other_nip, other_unit = read_snapshot(
-        home,
+    other_nip, other_name, other_unit = read_snapshot(
+        root,
         f"""
-        SELECT officer_nip, unit_code FROM officer_month
-        WHERE month = $month AND unit_code <> $unit AND {one_unit.format(col="officer_nip")}
+        SELECT officer_nip, officer_name, unit_code FROM officer_month
+        WHERE month = $month AND unit_code <> $unit AND officer_name IS NOT NULL
+          AND {one_unit.format(col="officer_nip")}
         ORDER BY resolution_due + response_due DESC, officer_nip LIMIT 1
     """,
         {"month": month, "unit": unit},
     )[0]
-    for username, (role, own) in ROLES.items():
-        add_user(home, username, role, PASSWORD, unit=unit if own else None,
-                 name=username.title())  # fmt: skip
-    return {
-        "root": root,
-        "nip": nip,
-        "month": month,
-        "case_id": case_id,
-        "title": title,
-        "unit": unit,
-        "other_nip": other_nip,
-        "other_unit": other_unit,
-    }
+    counts = dict(
+        read_snapshot(
+            root,
+            "SELECT unit_code = $unit, count(*) FROM officer_month WHERE month = $m GROUP BY 1",
+            {"unit": unit, "m": month},
+        )
+    )
+    for username, role in users.items():
+        add_user(Home(root), username, role, password,
+                 unit=unit if role == "skpd_head" else None, name=username.title())  # fmt: skip
+    return {"root": root, "nip": nip, "month": month, "case_id": case_id, "title": title,
+            "unit": unit, "other_nip": other_nip, "other_name": other_name,
+            "other_unit": other_unit, "own_count": counts[True],
+            "all_count": counts[True] + counts[False]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cast(demo_home, tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("roles") / "home"
+    return make_cast(demo_home, root, {u: role for u, (role, _) in ROLES.items()}, PASSWORD)
 
 
 @pytest.fixture
