@@ -455,7 +455,9 @@ def _officer_history(path: str, mtime_ns: int, nip: str) -> pl.DataFrame:
             o.ratings_n, o.satisfaction_mean, o.satisfaction_shrunk,
             o.rating_response_rate, o.reopen_rate,
             o.expected_resolution_rate, o.observed_expected_ratio,
-            o.score, o.rating, o.provisional, coalesce(b.case_count, 0) AS case_count,
+            o.score, o.rating, o.provisional,
+            o.behaviour_rating, o.predikat, o.credit_percent, o.tpp_percent,
+            coalesce(b.case_count, 0) AS case_count,
             coalesce(b.forwarding_due, 0) AS forwarding_due,
             coalesce(b.forwarding_met, 0) AS forwarding_met
         FROM officer_month AS o
@@ -590,6 +592,14 @@ def unit_ranking(snap: Snapshot, month: str, viewer: Viewer, min_judged: int) ->
     return _scope(rank_units(rank_units_by_median(units, min_judged), min_judged), viewer)
 
 
+def unit_numbers(snap: Snapshot, month: str, unit_code: str, viewer: Viewer) -> dict | None:
+    """The unit_month row of one unit and month (None if none, or not in the viewer's units)."""
+    rows = _scope(_unit_month(snap.path, snap.mtime_ns, month), viewer).filter(
+        pl.col("unit_code") == unit_code
+    )
+    return rows.row(0, named=True) if rows.height else None
+
+
 def channel_mix(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
     """channel, cases, multi_channel_cases: where the month's cases came in (tenant-wide)."""
     return _channels(snap.path, snap.mtime_ns, month)
@@ -634,6 +644,82 @@ def case_events(snap: Snapshot, cases: pl.DataFrame, viewer: Viewer) -> pl.DataF
     if not ids:
         return _case_events(snap.path, snap.mtime_ns, ("",)).clear()
     return _redact_events(_case_events(snap.path, snap.mtime_ns, ids), cases, viewer)
+
+
+# --- one case: the case page (app_pages/kasus.py) ------------------------------------------
+@st.cache_data(**CACHE)
+def _case_detail(path: str, mtime_ns: int, case_id: str) -> dict[str, pl.DataFrame]:
+    one = {"id": case_id}
+    return {
+        "case": _query(path, "SELECT * EXCLUDE (case_key) FROM cases WHERE case_id = $id", one),
+        "members": _query(
+            path,
+            """
+            SELECT source, source_id, channel, received_at, is_primary, match_evidence
+            FROM case_members WHERE case_id = $id
+            ORDER BY NOT is_primary, received_at, source, source_id
+        """,
+            one,
+        ),
+        "segments": _query(
+            path,
+            """
+            SELECT segment_no, kind, start_at, next_start_at, unit_code, officer_nip,
+                   response_end_at, response_end_type
+            FROM segments WHERE case_id = $id ORDER BY segment_no
+        """,
+            one,
+        ),
+        "clocks": _query(
+            path,
+            """
+            SELECT clock, segment_no, start_at, end_at, allowed_wd, paused_wd, elapsed_wd,
+                   due_date, judged, met, due_month
+            FROM clocks WHERE case_id = $id
+            ORDER BY list_position(['forwarding', 'response', 'resolution'], clock),
+                     segment_no
+        """,
+            one,
+        ),
+        # every unit the case passed through: an SKPD head may open it if one is theirs
+        "units": _query(
+            path,
+            """
+            SELECT unit_code FROM segments WHERE case_id = $id AND unit_code IS NOT NULL
+            UNION SELECT unit_code FROM holder_facts
+                  WHERE case_id = $id AND unit_code IS NOT NULL
+            UNION SELECT unit_code FROM cases WHERE case_id = $id AND unit_code IS NOT NULL
+        """,
+            one,
+        ),
+    }
+
+
+class CaseNotAllowed(Exception):
+    """The viewer's units never held the case."""
+
+
+def case_detail(snap: Snapshot, case_id: str, viewer: Viewer) -> dict[str, Any] | None:
+    """One case for the case page: `case` (the cases row, redacted for the viewer),
+    `members` (the complaints merged into it, by channel), `events` (its timeline),
+    `segments` (who held it when) and `clocks` (each deadline: start, due date, paused and
+    elapsed working days, met). None when there is no such case; CaseNotAllowed when the
+    viewer's units never held it."""
+    detail = _case_detail(snap.path, snap.mtime_ns, case_id)
+    if detail["case"].is_empty():
+        return None
+    held_by = set(detail["units"]["unit_code"].to_list())
+    if viewer.units is not None and not held_by & set(viewer.units):
+        raise CaseNotAllowed(case_id)
+    case = _redact_cases(detail["case"], viewer)
+    events = _redact_events(_case_events(snap.path, snap.mtime_ns, (case_id,)), case, viewer)
+    return {
+        "case": case.row(0, named=True),
+        "members": detail["members"],
+        "events": events,
+        "segments": detail["segments"],
+        "clocks": detail["clocks"],
+    }
 
 
 # --- quality gates ---------------------------------------------------------------------------
@@ -766,7 +852,7 @@ VERSION_MEASURES = (
     "resolution_due", "resolution_met", "resolution_rate", "resolution_wd_median",
     "resolution_wd_p90", "backlog_end", "overdue_backlog_end", "ratings_n",
     "satisfaction_mean", "satisfaction_shrunk", "reopen_rate", "observed_expected_ratio",
-    "score", "rating", "provisional",
+    "score", "rating", "predikat", "provisional",
 )  # fmt: skip
 
 
@@ -802,6 +888,28 @@ def recommendations(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
     (none for a viewer who may not see them): month, officer_nip, officer_name, unit_code,
     kind, reasons, evidence_case_ids, evidence_cases."""
     frame = _scope(_recommendations(snap.path, snap.mtime_ns, month), viewer)
+    return frame if may_see_recommendations(viewer) else frame.clear()
+
+
+@st.cache_data(**CACHE)
+def _predikat_distribution(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
+    return _query(
+        path,
+        """
+        SELECT month, unit_code, organisation_rating, predikat_list, limit_kind, limit_value,
+               rated_officers, officers_in_rule, share, passed, provisional, detail
+        FROM predikat_distribution
+        WHERE month = $month
+        ORDER BY passed, unit_code NULLS FIRST, predikat_list
+    """,
+        {"month": month},
+    )
+
+
+def predikat_distribution(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
+    """The SE MenPANRB distribution rules judged for `month` (docs/predikat.md), broken ones
+    first: the pemda-wide rows (unit_code NULL) only for viewers of every unit."""
+    frame = _scope(_predikat_distribution(snap.path, snap.mtime_ns, month), viewer)
     return frame if may_see_recommendations(viewer) else frame.clear()
 
 

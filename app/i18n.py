@@ -24,6 +24,7 @@ TEXT: dict[str, dict[str, str]] = {
     "page.overview": {"id": "Ikhtisar", "en": "Overview"},
     "page.officers": {"id": "Pegawai", "en": "Officers"},
     "page.profile": {"id": "Profil pegawai", "en": "Officer profile"},
+    "page.case": {"id": "Kasus", "en": "Case"},
     "page.definitions": {"id": "Definisi metrik", "en": "Metric definitions"},
     "snapshot.heading": {"id": "Snapshot terbit", "en": "Published snapshot"},
     "snapshot.tenant": {"id": "Pemda", "en": "Local government"},
@@ -432,6 +433,19 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
         "en": "No officer scorecards for this choice ({month}).",
     },
+    "off.unit_numbers": {"id": "{unit}: angka bulan {month}", "en": "{unit}: {month}"},
+    "off.unit_rate_note": {
+        "id": "{met} dari {due} tenggat · IK 95 % {interval}",
+        "en": "{met} of {due} deadlines · 95 % CI {interval}",
+    },
+    "off.unit_backlog": {
+        "id": "Tunggakan akhir bulan {n}, lewat tenggat {overdue}",
+        "en": "Backlog at month end {n}, overdue {overdue}",
+    },
+    "ov.open_unit": {
+        "id": "Pilih baris untuk membuka halaman SKPD itu dan pegawainya.",
+        "en": "Select a row to open that unit's page and its officers.",
+    },
     "off.open_label": {"id": "Buka profil pegawai", "en": "Open an officer's profile"},
     "off.open_link": {"id": "Profil {name}", "en": "Profile of {name}"},
     "off.rating_help": {
@@ -439,6 +453,66 @@ TEXT: dict[str, dict[str, str]] = {
         "tenggat yang dinilai terlalu sedikit atau intervalnya terlalu lebar.",
         "en": "Hasil kerja (work result) under the policy (PermenPANRB 6/2022). 'Data tidak "
         "cukup' when too few deadlines were judged or the interval is too wide.",
+    },
+    # --- case page -------------------------------------------------------------------
+    "case.title": {"id": "Kasus", "en": "Case"},
+    "case.caption": {
+        "id": "Satu kasus seperti diperiksa auditor: pengaduan yang digabung, setiap tenggat, "
+        "siapa memegangnya kapan, dan linimasa peristiwa dengan baris sumbernya.",
+        "en": "One case as an auditor checks it: the merged complaints, every deadline, who "
+        "held it when, and the event timeline with each event's source row.",
+    },
+    "case.choose": {"id": "ID kasus", "en": "Case id"},
+    "case.none_chosen": {
+        "id": "Ketik ID kasus, atau buka kasus dari daftar kasus di profil pegawai.",
+        "en": "Type a case id, or open a case from an officer profile's list of cases.",
+    },
+    "case.not_found": {"id": "Tidak ada kasus {case}.", "en": "There is no case {case}."},
+    "case.not_allowed": {
+        "id": "Kasus {case} tidak pernah dipegang unit Anda ({units}).",
+        "en": "Case {case} was never held by your unit ({units}).",
+    },
+    "case.final_holder": {"id": "Pemegang terakhir", "en": "Last holder"},
+    "case.credited": {"id": "Dibebani tenggat penyelesaian", "en": "Credited with resolution"},
+    "case.resolved_at": {"id": "Selesai pada", "en": "Resolved at"},
+    "case.reopened": {"id": "Dibuka kembali", "en": "Reopened"},
+    "case.rating": {"id": "Penilaian warga", "en": "Citizen rating"},
+    "case.members": {
+        "id": "Pengaduan dalam kasus ini ({n})",
+        "en": "Complaints in this case ({n})",
+    },
+    "case.clocks": {"id": "Tenggat", "en": "Deadlines"},
+    "case.clocks_caption": {
+        "id": "Setiap jam tenggat: mulai, batas tanggal, berhenti, hari kerja yang diizinkan, "
+        "dijeda (klarifikasi) dan terpakai, serta bulan penilaiannya.",
+        "en": "Each deadline clock: start, due date, stop, working days allowed, paused "
+        "(clarification) and elapsed, and the month it is judged in.",
+    },
+    "case.segments": {"id": "Pemegang kasus (segmen)", "en": "Holders (segments)"},
+    "case.events": {"id": "Linimasa peristiwa ({n})", "en": "Event timeline ({n})"},
+    "case.segment.admin": {"id": "admin (verifikasi)", "en": "admin (verification)"},
+    "case.segment.holder": {"id": "pemegang", "en": "holder"},
+    "case.col.source": {"id": "Sumber", "en": "Source"},
+    "case.col.channel": {"id": "Kanal", "en": "Channel"},
+    "case.col.primary": {"id": "Utama", "en": "Primary"},
+    "case.col.evidence": {"id": "Dasar penggabungan", "en": "Merge evidence"},
+    "case.col.clock": {"id": "Tenggat", "en": "Deadline"},
+    "case.col.segment": {"id": "Segmen", "en": "Segment"},
+    "case.col.kind": {"id": "Jenis segmen", "en": "Segment kind"},
+    "case.col.start": {"id": "Mulai", "en": "Start"},
+    "case.col.next_start": {"id": "Segmen berikut", "en": "Next segment"},
+    "case.col.due": {"id": "Batas tanggal", "en": "Due date"},
+    "case.col.end": {"id": "Berhenti", "en": "Stopped"},
+    "case.col.allowed_wd": {"id": "HK diizinkan", "en": "Wd allowed"},
+    "case.col.paused_wd": {"id": "HK dijeda", "en": "Wd paused"},
+    "case.col.elapsed_wd": {"id": "HK terpakai", "en": "Wd elapsed"},
+    "case.col.judged": {"id": "Dinilai", "en": "Judged"},
+    "case.col.due_month": {"id": "Bulan penilaian", "en": "Judged in"},
+    "case.col.response_end": {"id": "Ditanggapi pada", "en": "Responded at"},
+    "case.col.ended_by": {"id": "Ditanggapi dengan", "en": "Responded by"},
+    "prof.open_case": {
+        "id": "Pilih baris untuk membuka halaman kasus.",
+        "en": "Select a row to open the case page.",
     },
     # --- officer profile -------------------------------------------------------------
     "prof.title": {"id": "Profil pegawai", "en": "Officer profile"},
@@ -521,6 +595,34 @@ TEXT: dict[str, dict[str, str]] = {
     "prof.metric_median": {"id": "Median waktu selesai", "en": "Median resolution time"},
     "prof.metric_satisfaction": {"id": "Kepuasan (disusutkan)", "en": "Satisfaction (shrunk)"},
     "prof.metric_rating": {"id": "Hasil kerja (skor)", "en": "Hasil kerja (score)"},
+    "prof.predikat": {
+        "id": "**Predikat kinerja: {predikat}** — hasil kerja {hasil} × perilaku kerja "
+        "{perilaku} (PermenPANRB 6/2022). Angka kredit {credit}; TPP indikatif {tpp}.",
+        "en": "**Predikat: {predikat}** — hasil kerja {hasil} × perilaku kerja {perilaku} "
+        "(PermenPANRB 6/2022). Credit points {credit}; indicative TPP {tpp}.",
+    },
+    "prof.predikat_no_behaviour": {
+        "id": "Predikat kinerja belum dapat ditetapkan: perilaku kerja bulan ini belum "
+        "diisi BKPSDM. TPP indikatif {tpp}.",
+        "en": "No predikat yet: HR has not supplied this month's perilaku kerja. Indicative "
+        "TPP {tpp}.",
+    },
+    "prof.predikat_no_result": {
+        "id": "Tidak ada predikat kinerja: hasil kerja bulan ini {hasil}.",
+        "en": "No predikat: this month's hasil kerja is {hasil}.",
+    },
+    "prof.tpp_note": {
+        "id": "TPP indikatif memakai pita kebijakan atas skor penanganan pengaduan saja; "
+        "TPP sebenarnya dihitung dari skor SKP.",
+        "en": "Indicative TPP uses the policy's bands on the complaint-handling score only; "
+        "the real TPP is paid on the whole SKP score.",
+    },
+    "predikat.sangat_baik": {"id": "Sangat Baik", "en": "Sangat Baik"},
+    "predikat.baik": {"id": "Baik", "en": "Baik"},
+    "predikat.butuh_perbaikan": {"id": "Butuh Perbaikan", "en": "Butuh Perbaikan"},
+    "predikat.kurang": {"id": "Kurang", "en": "Kurang"},
+    "predikat.sangat_kurang": {"id": "Sangat Kurang", "en": "Sangat Kurang"},
+    "col.predikat": {"id": "Predikat", "en": "Predikat"},
     "prof.rate_help": {
         "id": "{met} dari {due} tenggat; IK 95 %: {low}–{high}.",
         "en": "{met} of {due} deadlines; 95 % CI: {low}–{high}.",
@@ -766,6 +868,27 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Semua rekomendasi bulan {month} yang boleh Anda lihat, sebagai satu lembar Excel.",
         "en": "Every recommendation of {month} you may see, as one Excel sheet.",
     },
+    "rec.distribution": {
+        "id": "Distribusi predikat (SE MenPANRB): {broken} dari {n} aturan dilanggar",
+        "en": "Predikat distribution (SE MenPANRB): {broken} of {n} rules broken",
+    },
+    "rec.distribution_caption": {
+        "id": "Pola distribusi predikat pegawai menurut predikat kinerja organisasi dari "
+        "BKPSDM, dihitung atas pegawai yang memiliki predikat bulan ini. Pelanggaran adalah "
+        "peringatan sebelum memutuskan, bukan keputusan.",
+        "en": "The distribution of officers' predikat by the organisation's own rating from "
+        "HR, over the officers with a predikat this month. A broken rule is a warning "
+        "before deciding, not a decision.",
+    },
+    "rec.distribution_none": {
+        "id": "Tidak ada aturan yang dinilai: belum ada predikat organisasi atau predikat "
+        "pegawai bulan ini.",
+        "en": "No rule judged: no organisation rating or no officer predikat this month.",
+    },
+    "rec.pemda": {"id": "Pemda (seluruh SKPD)", "en": "Pemda (all units)"},
+    "rec.col.org_rating": {"id": "Predikat organisasi", "en": "Organisation rating"},
+    "rec.col.rule": {"id": "Aturan dan hasil", "en": "Rule and count"},
+    "rec.col.passed": {"id": "Terpenuhi", "en": "Met"},
     "rec.col.kind": {"id": "Jenis", "en": "Kind"},
     "rec.col.reasons": {"id": "Alasan", "en": "Reasons"},
     "rec.col.evidence": {"id": "Kasus bukti", "en": "Evidence cases"},
@@ -851,3 +974,10 @@ def rating_label(code: str | None) -> str:
     if code is None:
         return ""
     return t_or(f"rating.{code}", code.replace("_", " "))
+
+
+def predikat_label(code: str | None) -> str:
+    """A predikat code (sangat_baik, ...) in words."""
+    if code is None:
+        return ""
+    return t_or(f"predikat.{code}", code.replace("_", " "))

@@ -57,6 +57,12 @@ pages = [
         url_path="profil_pegawai",
     ),
     st.Page(
+        "app_pages/kasus.py",
+        title=t("page.case"),
+        icon=":material/description:",
+        url_path="kasus",
+    ),
+    st.Page(
         "app_pages/rekomendasi.py",
         title=t("page.recommendations"),
         icon=":material/recommend:",

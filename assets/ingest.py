@@ -14,7 +14,8 @@ from pipelines.resources import RaporHome
 SOURCE_TABLES = ("complaints", "events", "ratings")
 INPUT_TABLES = (
     "complaints", "events", "ratings", "units", "officers", "calendar_overrides", "case_links",
-)
+    "behaviour_ratings", "organisation_ratings",
+)  # fmt: skip
 
 
 def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:

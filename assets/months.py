@@ -104,10 +104,20 @@ def recommendations(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.M
     """What HR and the inspectorate should look at (`recommendations`): per officer and
     settled month, reward_candidate, coaching or inspectorate_review, each with its reasons
     in Bahasa Indonesia (numbers, policy thresholds) and the case ids behind it. rapor
-    recommends and documents; people decide."""
+    recommends and documents; people decide. Also `predikat_distribution`: the SE MenPANRB
+    pola distribusi of the officers' predikat checked per unit and month (docs/predikat.md);
+    a broken rule is logged as a warning."""
     with rapor.warehouse() as con:
         run_stage(con, "recommendations", rapor.sql_params())
         kinds = con.execute(
             "SELECT kind, count(*) FROM recommendations GROUP BY ALL ORDER BY 1"
         ).fetchall()
-    return dg.MaterializeResult(metadata={f"{kind}": n for kind, n in kinds})
+        broken = con.execute(
+            "SELECT month, coalesce(unit_code, 'pemda'), detail FROM predikat_distribution "
+            "WHERE NOT passed ORDER BY ALL"
+        ).fetchall()
+    for month, unit, detail in broken:
+        context.log.warning(f"predikat distribution broken: {month} {unit}: {detail}")
+    return dg.MaterializeResult(
+        metadata={**{f"{kind}": n for kind, n in kinds}, "distribution_rules_broken": len(broken)}
+    )

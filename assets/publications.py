@@ -1,9 +1,9 @@
 """Frozen, versioned publications of every month (docs/publications.md).
 
-A month's publication is its rows of officer_month, unit_month and tenant_month, frozen
-under a version number with the fingerprints of what made them. A new version is appended
-only when the month's numbers (snapshot hash), the policy or the calendar changed; nothing
-is ever updated or deleted, so every old version stays readable.
+A month's publication is its rows of officer_month, unit_month, tenant_month and
+recommendations, frozen under a version number with the fingerprints of what made them. A
+new version is appended only when the month's numbers (snapshot hash), the policy or the
+calendar changed; nothing is ever updated or deleted, so every old version stays readable.
 """
 
 import datetime as dt
@@ -21,8 +21,11 @@ MONTH_TABLES = {
     "officer_month": ("published_officer_month", ("officer_nip", "unit_code")),
     "unit_month": ("published_unit_month", ("unit_code",)),
     "tenant_month": ("published_tenant_month", ()),
+    # what HR was told, with its reasons and evidence: a decision cites a version
+    "recommendations": ("published_recommendations", ("officer_nip", "kind")),
 }
-LABELS = {"officer_month": "ASN", "unit_month": "SKPD", "tenant_month": "pemda"}
+LABELS = {"officer_month": "ASN", "unit_month": "SKPD", "tenant_month": "pemda",
+          "recommendations": "rekomendasi"}  # fmt: skip
 MAX_EXAMPLES = 5  # input rows named per kind of change in a change summary
 MAX_MOVES = 20  # rows whose moved numbers a change summary spells out
 
@@ -157,7 +160,10 @@ def change_summary(con, month, previous, now, inputs, old_inputs, provisional) -
     if now["calendar_hash"] != previous["calendar_hash"]:
         reasons.append("kalender hari kerja berubah")
     if now["reference_hash"] != previous["reference_hash"]:
-        reasons.append("data referensi (unit, pegawai atau tautan kasus) berubah")
+        reasons.append(
+            "data referensi (unit, pegawai, penilaian perilaku/organisasi atau tautan kasus) "
+            "berubah"
+        )
     reasons += input_changes(old_inputs, inputs)
     if not reasons:
         reasons.append(
@@ -298,7 +304,7 @@ def publish_months(con, tenant: str, policy, run_id: str | None, as_of_month: st
 
 @dg.asset(
     group_name="publish",
-    deps=["officer_month", "unit_month", "tenant_month"],
+    deps=["officer_month", "unit_month", "tenant_month", "recommendations"],
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
 )
@@ -306,7 +312,8 @@ def publications(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     """The append-only publication history: one row per (tenant, month, version) in
     `publications` with the fingerprints of its inputs, policy, calendar and code, its
     snapshot hash and change summary; each version's month rows frozen in
-    `published_officer_month`, `published_unit_month` and `published_tenant_month`; and the
+    `published_officer_month`, `published_unit_month`, `published_tenant_month` and
+    `published_recommendations`; and the
     content hashes of its input rows in `publication_inputs`. A month gets a new version only
     when its numbers, the policy or the calendar changed."""
     tenant = rapor.home.tenant.code

@@ -16,8 +16,9 @@ from pipelines.warehouse import run_sql
 SNAPSHOT_TABLES = (
     "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers",
     "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
-    "flags", "recommendations", "quality_results", "publications", "published_officer_month",
-    "published_unit_month", "published_tenant_month", "publication_inputs", "snapshot_info",
+    "flags", "recommendations", "predikat_distribution", "quality_results", "publications",
+    "published_officer_month", "published_unit_month", "published_tenant_month",
+    "published_recommendations", "publication_inputs", "snapshot_info",
 )  # fmt: skip
 
 

@@ -33,10 +33,20 @@ TABLES = {
     "units": (UNIT_COLUMNS, ("unit_code", "name", "kind", "workweek")),
     "officers": (OFFICER_COLUMNS, ("nip", "name", "unit_code", "valid_from")),
     "calendar_overrides": (OVERRIDE_COLUMNS, ("date", "is_working_day", "applies_to")),
+    # from HR (docs/predikat.md): perilaku kerja per officer, and each organisation's own
+    # predikat kinerja, per period (YYYY-MM, or YYYY for the whole year)
+    "behaviour_ratings": (
+        ("nip", "period", "behaviour_rating", "note"),
+        ("nip", "period", "behaviour_rating"),
+    ),
+    "organisation_ratings": (
+        ("unit_code", "period", "organisation_rating", "note"),
+        ("period", "organisation_rating"),
+    ),
     # reviewed merge overrides (docs/merging.md); every column is required
     "case_links": (("action", "source_a", "source_id_a", "source_b", "source_id_b", "reason",
                     "reviewed_by", "reviewed_at"),) * 2,
-}
+}  # fmt: skip
 META = ("source", "file", "row_number", "file_problem")
 ROW_PROBLEM = "_row_problem"  # a problem with one record, found while reading it
 ORIGINAL_ROW = "original_row"  # a mapped source's own record, as JSON

@@ -12,7 +12,12 @@ from collections.abc import Callable
 from pipelines.warehouse import run_sql
 
 STAGES: dict[str, list[str]] = {
-    "reference": ["stg_units", "stg_officers", "stg_calendar_overrides"],
+    "reference": [
+        "stg_units",
+        "stg_officers",
+        "stg_calendar_overrides",
+        "stg_hr_ratings",
+    ],
     "staging": ["stg_complaints", "stg_events", "stg_ratings", "stg_case_links", "quarantine"],
     "cases": [
         "case_members",
@@ -25,7 +30,7 @@ STAGES: dict[str, list[str]] = {
     ],
     "facts": ["holder_facts"],
     "flags": ["flags"],
-    "recommendations": ["recommendations"],
+    "recommendations": ["recommendations", "predikat_distribution"],
     "officer_month": ["month_measures", "officer_month"],
     "unit_month": ["month_measures", "unit_month"],
     "tenant_month": ["month_measures", "tenant_month"],

@@ -84,6 +84,8 @@ class Policy:
             **merge_params(self.raw["cases"]),
             **flag_params(self.raw.get("flags") or {}),
             **recommendation_params(self.raw.get("recommendations") or {}),
+            **predikat_params(self.raw.get("predikat") or {}),
+            **tpp_params(self.raw.get("tpp") or {}),
         }
 
 
@@ -215,6 +217,147 @@ def _check_recommendations(rec: Any) -> None:
         _require(raw, f"recommendations.{key}", int, 1)
 
 
+# predikat: PermenPANRB 6/2022 and the SE MenPANRB distribution (docs/predikat.md)
+PREDIKATS = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
+ORGANISATION_RATINGS = ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
+PREDIKAT_DEFAULTS: dict[str, Any] = {
+    # a unit (or the pemda) is judged against the distribution only with at least this many
+    # officers holding a predikat that month: one officer rated baik is "100 % baik"
+    "distribution_min_officers": 5,
+    # credit-point multiplier per predikat (PermenPANRB 1/2023)
+    "credit_percent": {"sangat_baik": 150, "baik": 100, "butuh_perbaikan": 75, "kurang": 50,
+                       "sangat_kurang": 25},
+    # the pola distribusi by the organisation's own predikat: the share of its rated
+    # officers whose predikat is in `predikat` may be at most `max`, must be at least `min`,
+    # or must count at least `at_least` officers
+    "distribution": {
+        "istimewa": [{"predikat": ["sangat_baik"], "max": 0.70}],
+        "baik": [{"predikat": ["baik"], "max": 0.70},
+                 {"predikat": ["butuh_perbaikan", "kurang"], "at_least": 1}],
+        "butuh_perbaikan": [{"predikat": ["butuh_perbaikan"], "min": 0.60},
+                            {"predikat": ["sangat_baik"], "max": 0.10}],
+        "kurang": [{"predikat": ["kurang"], "min": 0.60},
+                   {"predikat": ["butuh_perbaikan"], "min": 0.10},
+                   {"predikat": ["sangat_baik"], "max": 0.10}],
+        "sangat_kurang": [{"predikat": ["sangat_kurang"], "min": 0.60},
+                          {"predikat": ["kurang", "butuh_perbaikan"], "min": 0.10},
+                          {"predikat": ["sangat_baik"], "max": 0.0}],
+    },
+}  # fmt: skip
+RULE_LIMITS = ("max", "min", "at_least")
+
+
+def predikat_params(section: dict) -> dict[str, Any]:
+    """The predikat settings as SQL parameters (parallel lists), defaults filled in."""
+    merged = {**PREDIKAT_DEFAULTS, **section}
+    credit = merged["credit_percent"]
+    rules = [
+        (org, ",".join(rule["predikat"]), kind, float(rule[kind]))
+        for org, org_rules in sorted(merged["distribution"].items())
+        for rule in org_rules
+        for kind in RULE_LIMITS
+        if kind in rule
+    ]
+    return {
+        "credit_predikat": list(PREDIKATS),
+        "credit_percent": [float(credit[p]) for p in PREDIKATS],
+        "dist_org": [r[0] for r in rules] or [""],
+        "dist_predikat": [r[1] for r in rules] or [""],
+        "dist_kind": [r[2] for r in rules] or [""],
+        "dist_limit": [r[3] for r in rules] or [0.0],
+        "dist_min_officers": int(merged["distribution_min_officers"]),
+    }
+
+
+def _check_predikat(section: Any) -> None:
+    """`predikat`: optional; known keys, predikat and organisation ratings by name, and
+    every distribution rule with one limit of the right range."""
+    if not isinstance(section, dict):
+        raise PolicyError("policy: 'predikat' must be a mapping")
+    unknown = set(section) - set(PREDIKAT_DEFAULTS)
+    if unknown:
+        raise PolicyError(f"policy: unknown key(s) under 'predikat': {sorted(unknown)}")
+    credit = section.get("credit_percent", PREDIKAT_DEFAULTS["credit_percent"])
+    if not isinstance(credit, dict) or set(credit) != set(PREDIKATS):
+        raise PolicyError(f"policy: 'predikat.credit_percent' needs exactly {list(PREDIKATS)}")
+    raw = {"predikat": {**PREDIKAT_DEFAULTS, **section, "credit_percent": credit}}
+    _require(raw, "predikat.distribution_min_officers", int, 1)
+    for p in PREDIKATS:
+        _require(raw, f"predikat.credit_percent.{p}", (int, float), 0)
+    distribution = section.get("distribution", PREDIKAT_DEFAULTS["distribution"])
+    if not isinstance(distribution, dict):
+        raise PolicyError("policy: 'predikat.distribution' must be a mapping")
+    for org, rules in distribution.items():
+        where = f"predikat.distribution.{org}"
+        if org not in ORGANISATION_RATINGS:
+            raise PolicyError(
+                f"policy: '{where}': organisation ratings are {list(ORGANISATION_RATINGS)}"
+            )
+        if not isinstance(rules, list):
+            raise PolicyError(f"policy: '{where}' must be a list of rules")
+        for i, rule in enumerate(rules, 1):
+            at = f"{where} rule {i}"
+            if not isinstance(rule, dict):
+                raise PolicyError(f"policy: '{at}' must be a mapping")
+            names = rule.get("predikat")
+            if not isinstance(names, list) or not names or not set(names) <= set(PREDIKATS):
+                raise PolicyError(f"policy: '{at}': 'predikat' must be a list of {list(PREDIKATS)}")
+            limits = [k for k in RULE_LIMITS if k in rule]
+            if len(limits) != 1 or set(rule) != {"predikat", limits[0]}:
+                raise PolicyError(
+                    f"policy: '{at}' needs 'predikat' and exactly one of {list(RULE_LIMITS)}"
+                )
+            value = rule[limits[0]]
+            if limits[0] == "at_least":
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    raise PolicyError(f"policy: '{at}': at_least must be a whole number >= 1")
+            elif (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or not (0 <= value <= 1)
+            ):
+                raise PolicyError(f"policy: '{at}': {limits[0]} is a share from 0 to 1")
+
+
+# tpp: the TPP bands by score (Kota Semarang Perwal 76/2021 as the example); indicative only
+TPP_DEFAULTS: dict[str, Any] = {
+    "bands": [{"min_score": 90, "percent": 100}, {"min_score": 80, "percent": 85},
+              {"min_score": 70, "percent": 70}, {"min_score": 60, "percent": 55},
+              {"min_score": 50, "percent": 40}, {"min_score": 40, "percent": 25},
+              {"min_score": 0, "percent": 0}],
+}  # fmt: skip
+
+
+def tpp_params(section: dict) -> dict[str, Any]:
+    bands = {**TPP_DEFAULTS, **section}["bands"]
+    return {
+        "tpp_min_score": [float(b["min_score"]) for b in bands],
+        "tpp_percent": [float(b["percent"]) for b in bands],
+    }
+
+
+def _check_tpp(section: Any) -> None:
+    """`tpp`: optional; bands with strictly falling min_score down to 0, percent 0..100."""
+    if not isinstance(section, dict) or set(section) - {"bands"}:
+        raise PolicyError("policy: 'tpp' must be a mapping with only 'bands'")
+    bands = section.get("bands", TPP_DEFAULTS["bands"])
+    if not isinstance(bands, list) or not bands:
+        raise PolicyError("policy: 'tpp.bands' must be a non-empty list")
+    previous = None
+    for i, band in enumerate(bands, 1):
+        if not isinstance(band, dict) or set(band) != {"min_score", "percent"}:
+            raise PolicyError(f"policy: 'tpp.bands' entry {i} needs min_score and percent")
+        raw = {"band": band}
+        low = _require(raw, "band.min_score", (int, float), 0)
+        if not 0 <= _require(raw, "band.percent", (int, float), 0) <= 100:
+            raise PolicyError(f"policy: 'tpp.bands' entry {i}: percent must be 0..100")
+        if previous is not None and low >= previous:
+            raise PolicyError("policy: 'tpp.bands' min_score must fall strictly, band by band")
+        previous = low
+    if previous != 0:
+        raise PolicyError("policy: the last of 'tpp.bands' must have min_score 0")
+
+
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate a policy file (the packaged default when `path` is None)."""
     path = path or DEFAULT_POLICY
@@ -251,6 +394,8 @@ def load_policy(path: Path | None = None) -> Policy:
     _check_quality(raw)
     _check_flags(raw.get("flags") or {})
     _check_recommendations(raw.get("recommendations") or {})
+    _check_predikat(raw.get("predikat") or {})
+    _check_tpp(raw.get("tpp") or {})
     return Policy(raw=raw, source=str(path))
 
 

@@ -26,9 +26,9 @@ WITH duplicate_words AS (
 ), bare AS (
     SELECT strftime(event_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
            'closed_without_text' AS flag,
-           'resolved on ' || strftime(event_at, '%Y-%m-%d %H:%M') || CASE
-               WHEN note_key = '' THEN ' with no response text'
-               ELSE ' with only "' || trim(note) || '" as response'
+           'diselesaikan pada ' || strftime(event_at, '%Y-%m-%d %H:%M') || CASE
+               WHEN note_key = '' THEN ' tanpa teks tanggapan'
+               ELSE ' hanya dengan "' || trim(note) || '" sebagai tanggapan'
            END AS detail
     FROM closing_notes
     WHERE event_type = 'resolved'
@@ -38,7 +38,7 @@ WITH duplicate_words AS (
     SELECT strftime(max(e.event_at), '%Y-%m') AS month, e.case_key,
            any_value(c.officer_nip) AS officer_nip, any_value(c.unit_code) AS unit_code,
            'reopen_loop' AS flag,
-           'reopened ' || count(*) || ' times, last on '
+           'dibuka kembali ' || count(*) || ' kali, terakhir pada '
                || strftime(max(e.event_at), '%Y-%m-%d') AS detail
     FROM case_events AS e
     JOIN cases AS c USING (case_key)
@@ -48,9 +48,10 @@ WITH duplicate_words AS (
 ), not_fixed AS (
     SELECT strftime(rated_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
            'rated_not_fixed' AS flag,
-           'marked resolved on ' || strftime(resolved_at, '%Y-%m-%d')
-               || '; the citizen''s rating of ' || strftime(rated_at, '%Y-%m-%d')
-               || ' (score ' || rating_score || ') says the problem is not fixed' AS detail
+           'ditandai selesai pada ' || strftime(resolved_at, '%Y-%m-%d')
+               || '; penilaian warga tanggal ' || strftime(rated_at, '%Y-%m-%d')
+               || ' (skor ' || rating_score || ') menyatakan masalahnya belum teratasi'
+               AS detail
     FROM cases
     WHERE status = 'resolved' AND rating_says_resolved = false
 ), transfers AS (
@@ -63,7 +64,7 @@ WITH duplicate_words AS (
 ), ping_pong AS (
     SELECT strftime(t.last_at, '%Y-%m') AS month, t.case_key, c.officer_nip, c.unit_code,
            'ping_pong' AS flag,
-           'passed between units ' || t.n || ' times: ' || t.path AS detail
+           'berpindah antarunit ' || t.n || ' kali: ' || t.path AS detail
     FROM transfers AS t
     JOIN cases AS c USING (case_key)
 ), on_due_date AS (
@@ -81,9 +82,10 @@ WITH duplicate_words AS (
 ), bunching AS (
     SELECT d.month, d.case_key, d.credited_officer_nip AS officer_nip,
            d.credited_unit_code AS unit_code, 'deadline_bunching' AS flag,
-           'resolved on its due date ' || strftime(d.resolution_due_date, '%Y-%m-%d') || '; '
-               || b.k || ' of this officer''s ' || b.n || ' resolutions in ' || d.month
-               || ' fell on their due date' AS detail
+           'diselesaikan tepat pada tanggal tenggatnya '
+               || strftime(d.resolution_due_date, '%Y-%m-%d') || '; ' || b.k || ' dari '
+               || b.n || ' penyelesaian pegawai ini pada ' || d.month
+               || ' jatuh pada tanggal tenggatnya' AS detail
     FROM on_due_date AS d
     JOIN bunched_officers AS b USING (month, credited_officer_nip)
     WHERE d.on_due
@@ -92,9 +94,9 @@ WITH duplicate_words AS (
            coalesce(e.officer_nip, c.officer_nip) AS officer_nip,
            coalesce(e.unit_code, c.unit_code) AS unit_code,
            'late_clarification' AS flag,
-           'clarification requested on ' || strftime(e.event_at, '%Y-%m-%d')
-               || ', the last working day before the resolution deadline or later (due '
-               || strftime(due.day, '%Y-%m-%d') || ' before pauses)' AS detail
+           'klarifikasi diminta pada ' || strftime(e.event_at, '%Y-%m-%d')
+               || ', pada hari kerja terakhir sebelum tenggat penyelesaian atau sesudahnya '
+               || '(tenggat ' || strftime(due.day, '%Y-%m-%d') || ' sebelum jeda)' AS detail
     FROM case_events AS e
     JOIN clocks AS k ON k.case_key = e.case_key AND k.clock = 'resolution'
     JOIN cases AS c ON c.case_key = e.case_key
@@ -111,8 +113,10 @@ WITH duplicate_words AS (
 ), archived_dupes AS (
     SELECT strftime(n.event_at, '%Y-%m') AS month, n.case_key, n.officer_nip, n.unit_code,
            'archived_as_duplicate' AS flag,
-           n.event_type || ' on ' || strftime(n.event_at, '%Y-%m-%d') || ' as "'
-               || trim(n.note) || '", but no other complaint was merged with it' AS detail
+           CASE n.event_type WHEN 'archived' THEN 'diarsipkan' ELSE 'ditolak' END
+               || ' pada ' || strftime(n.event_at, '%Y-%m-%d') || ' sebagai "'
+               || trim(n.note) || '", tetapi tidak ada pengaduan lain yang digabung dengannya'
+               AS detail
     FROM closing_notes AS n
     JOIN cases AS c USING (case_key)
     WHERE n.event_type IN ('archived', 'rejected') AND c.member_count = 1

@@ -67,3 +67,20 @@ CREATE OR REPLACE MACRO text_words(txt) AS
         replace(replace(replace(replace(replace(txt, chr(10), ' '),
                                         ',', ' '), '.', ' '), '(', ' '), ')', ' ')
     ), ' ');
+
+-- The PermenPANRB 6/2022 predikat from hasil kerja and perilaku kerja, each rated
+-- di_atas_ekspektasi / sesuai_ekspektasi / di_bawah_ekspektasi; NULL when either is missing
+-- (or hasil kerja is data_tidak_cukup).
+CREATE OR REPLACE MACRO predikat_of(hasil, perilaku) AS
+    CASE
+        WHEN hasil NOT IN ('di_atas_ekspektasi', 'sesuai_ekspektasi', 'di_bawah_ekspektasi')
+          OR perilaku NOT IN ('di_atas_ekspektasi', 'sesuai_ekspektasi', 'di_bawah_ekspektasi')
+          OR hasil IS NULL OR perilaku IS NULL
+            THEN NULL
+        WHEN hasil = 'di_atas_ekspektasi' AND perilaku = 'di_atas_ekspektasi' THEN 'sangat_baik'
+        WHEN hasil = 'di_bawah_ekspektasi' AND perilaku = 'di_bawah_ekspektasi'
+            THEN 'sangat_kurang'
+        WHEN hasil = 'di_bawah_ekspektasi' THEN 'butuh_perbaikan'
+        WHEN perilaku = 'di_bawah_ekspektasi' THEN 'kurang'
+        ELSE 'baik'
+    END;

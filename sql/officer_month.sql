@@ -13,14 +13,24 @@ CREATE TABLE IF NOT EXISTS officer_month (
     ratings_n BIGINT, satisfaction_mean DOUBLE, satisfaction_shrunk DOUBLE,
     rating_response_rate DOUBLE, reopen_rate DOUBLE,
     expected_resolution_rate DOUBLE, observed_expected_ratio DOUBLE,
-    score DOUBLE, rating VARCHAR, provisional BOOLEAN
+    score DOUBLE, rating VARCHAR, provisional BOOLEAN,
+    behaviour_rating VARCHAR, predikat VARCHAR, credit_percent DOUBLE, tpp_percent DOUBLE
 );
+
+-- added with the predikat (docs/predikat.md): a warehouse from before gets the columns
+ALTER TABLE officer_month ADD COLUMN IF NOT EXISTS behaviour_rating VARCHAR;
+ALTER TABLE officer_month ADD COLUMN IF NOT EXISTS predikat VARCHAR;
+ALTER TABLE officer_month ADD COLUMN IF NOT EXISTS credit_percent DOUBLE;
+ALTER TABLE officer_month ADD COLUMN IF NOT EXISTS tpp_percent DOUBLE;
 
 BEGIN TRANSACTION;
 
 DELETE FROM officer_month WHERE month BETWEEN $month_from AND $month_to;
 
 INSERT INTO officer_month
+WITH tpp AS (
+    SELECT unnest($tpp_min_score) AS min_score, unnest($tpp_percent) AS percent
+)
 SELECT
     $tenant,
     m.month,
@@ -37,7 +47,15 @@ SELECT
     m.ratings_n, m.satisfaction_mean, m.satisfaction_shrunk,
     m.rating_response_rate, m.reopen_rate,
     m.expected_resolution_rate, m.observed_expected_ratio,
-    m.score, m.rating, m.provisional
+    m.score, m.rating, m.provisional,
+    coalesce(bm.behaviour_rating, yr.behaviour_rating),
+    predikat_of(m.rating, coalesce(bm.behaviour_rating, yr.behaviour_rating)),
+    list_extract($credit_percent, list_position(
+        $credit_predikat,
+        predikat_of(m.rating, coalesce(bm.behaviour_rating, yr.behaviour_rating))
+    )),
+    -- the band of the highest min_score the score reaches (indicative, docs/predikat.md)
+    (SELECT arg_max(t.percent, t.min_score) FROM tpp AS t WHERE t.min_score <= m.score)
 FROM month_measures(
     $month_from, $month_to, 'officer', $as_of_date, $shrinkage_k, $reopen_window_days,
     $rating_window_days, $w_resolution, $w_response, $w_satisfaction, $min_judged,
@@ -51,6 +69,9 @@ LEFT JOIN ref_officers AS o
 LEFT JOIN (
     SELECT month, officer_nip, mode(unit_code) AS unit_code
     FROM holder_facts GROUP BY ALL
-) AS home ON home.month = m.month AND home.officer_nip = m.holder;
+) AS home ON home.month = m.month AND home.officer_nip = m.holder
+-- perilaku kerja from HR: the month's own rating, else the year's
+LEFT JOIN ref_behaviour_ratings AS bm ON bm.nip = m.holder AND bm.period = m.month
+LEFT JOIN ref_behaviour_ratings AS yr ON yr.nip = m.holder AND yr.period = left(m.month, 4);
 
 COMMIT;

@@ -39,13 +39,18 @@ SELECT mc.month, i.input_table, i.source, i.file, i.row_number, i.row_hash, i.de
 FROM month_complaints AS mc
 JOIN input_rows AS i USING (complaint_key);
 
--- reference data every month depends on (units, officers, reviewers' merge links), one hash
+-- reference data every month depends on (units, officers, HR's behaviour and organisation
+-- ratings, reviewers' merge links), one hash
 CREATE OR REPLACE TEMP TABLE publication_reference AS
 SELECT sha256(concat_ws('|',
     (SELECT coalesce(string_agg(h, ',' ORDER BY h), '')
      FROM (SELECT md5(to_json(u)) AS h FROM ref_units AS u)),
     (SELECT coalesce(string_agg(h, ',' ORDER BY h), '')
      FROM (SELECT md5(to_json(o)) AS h FROM ref_officers AS o)),
+    (SELECT coalesce(string_agg(h, ',' ORDER BY h), '')
+     FROM (SELECT md5(to_json(b)) AS h FROM ref_behaviour_ratings AS b)),
+    (SELECT coalesce(string_agg(h, ',' ORDER BY h), '')
+     FROM (SELECT md5(to_json(o)) AS h FROM ref_organisation_ratings AS o)),
     (SELECT coalesce(string_agg(h, ',' ORDER BY h), '')
      FROM (SELECT md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))) AS h
            FROM stg_case_links))

@@ -51,6 +51,17 @@ WITH rejected AS (
           FROM checked_calendar_overrides) AS r
     WHERE reason IS NOT NULL
     UNION ALL
+    SELECT 'behaviour_ratings', source, file, row_number, reason, to_json(r)::VARCHAR, NULL
+    FROM (SELECT source, file, row_number, reason, nip, period, behaviour_rating, note
+          FROM checked_behaviour_ratings) AS r
+    WHERE reason IS NOT NULL
+    UNION ALL
+    SELECT 'organisation_ratings', source, file, row_number, reason, to_json(r)::VARCHAR, NULL
+    FROM (SELECT source, file, row_number, reason, unit_code, period, organisation_rating,
+                 note
+          FROM checked_organisation_ratings) AS r
+    WHERE reason IS NOT NULL
+    UNION ALL
     SELECT 'case_links', source, file, row_number, reason,
            to_json({'source': source, 'file': file, 'row_number': row_number,
                     'reason': reason, 'action': action, 'source_a': source_a,

@@ -26,6 +26,8 @@ FROM flags AS f JOIN cases AS c USING (case_key);
 
 CREATE TABLE snap.recommendations AS SELECT * FROM recommendations;
 
+CREATE TABLE snap.predikat_distribution AS SELECT * FROM predikat_distribution;
+
 CREATE TABLE snap.case_members AS SELECT * FROM case_members;
 
 CREATE TABLE snap.officer_month AS SELECT * FROM officer_month;
@@ -50,6 +52,8 @@ CREATE TABLE snap.published_officer_month AS SELECT * FROM published_officer_mon
 CREATE TABLE snap.published_unit_month AS SELECT * FROM published_unit_month;
 
 CREATE TABLE snap.published_tenant_month AS SELECT * FROM published_tenant_month;
+
+CREATE TABLE snap.published_recommendations AS SELECT * FROM published_recommendations;
 
 CREATE TABLE snap.publication_inputs AS SELECT * FROM publication_inputs;
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import duckdb
@@ -45,3 +46,10 @@ def demo_home(tmp_path_factory) -> Path:
     generate_city(root, complaints=DEMO_COMPLAINTS)
     run_pipeline(Home(root))
     return root
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (a moment ago)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

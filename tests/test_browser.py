@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PAGE_TIMEOUT_MS = 90_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
@@ -64,17 +60,19 @@ def home(request) -> Path:
 
 
 @contextlib.contextmanager
-def serve_app(home_root: Path, log: Path, env_drop: tuple[str, ...] = ()):
-    """The Streamlit app on `home_root`, on a free local port, for as long as the block
-    runs; its log must hold no traceback when it stops."""
-    port = _free_port()
+def serve_app(home_root: Path, log: Path, env_drop: tuple[str, ...] = (),
+              port: int | None = None, extra_args: tuple[str, ...] = ()):  # fmt: skip
+    """The Streamlit app on `home_root`, on `port` (a free local one by default), with
+    `extra_args` for `streamlit run`, for as long as the block runs; its log must hold no
+    traceback when it stops."""
+    port = port or free_port()
     env = {**os.environ, "RAPOR_HOME": str(home_root)}
     for name in env_drop:
         env.pop(name, None)
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
+               "--server.fileWatcherType", "none", *extra_args]  # fmt: skip
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -185,10 +183,14 @@ def _chart_sizes(page) -> list[tuple[float, float]]:
 
 
 PAGES = [
-    # (path, heading, charts at least, screenshot); the overview is the default page at /
-    ("", "Ikhtisar pimpinan", 6, "ikhtisar"),
-    ("pegawai", "Pegawai (ASN)", 0, "pegawai"),
-    ("definisi", "Definisi metrik", 0, "definisi"),
+    # (path, heading, charts at least, tables at least, screenshot); the overview is the
+    # default page at /; the profile and case pages are reached by clicking (below)
+    ("", "Ikhtisar pimpinan", 6, 0, "ikhtisar"),
+    ("pegawai", "Pegawai (ASN)", 0, 1, "pegawai"),
+    ("rekomendasi?month={rec_month}", "Rekomendasi kepegawaian", 0, 1, "rekomendasi"),
+    ("inspektorat", "Inspektorat", 0, 2, "inspektorat"),
+    ("mutu", "Mutu data", 0, 2, "mutu"),
+    ("definisi", "Definisi metrik", 0, 0, "definisi"),
 ]
 WINDOW = {"width": 1440, "height": 900}
 
@@ -196,18 +198,23 @@ WINDOW = {"width": 1440, "height": 900}
 @pytest.mark.timeout(600)
 def test_every_page_renders(server, browser, home):
     nip, month = _officer_and_month(home)
+    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
+    try:  # the small test city has no recommendations in some months: show one that has
+        (rec_month,) = con.execute("SELECT max(month) FROM recommendations").fetchone()
+    finally:
+        con.close()
     context = browser.new_context(viewport=WINDOW, locale="id-ID")
     page = context.new_page()
     try:
-        for path, heading, charts, name in PAGES:
+        for path, heading, charts, tables, name in PAGES:
             page.set_viewport_size(WINDOW)
+            path = path.format(rec_month=rec_month)
             page.goto(f"{server}/{path}", wait_until="domcontentloaded")
             _settle(page, heading, charts)
             _check_clean(page)
             sizes = _chart_sizes(page)
             assert len(sizes) >= charts and all(w > 0 and h > 0 for w, h in sizes), sizes
-            if path == "pegawai":
-                assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+            assert page.locator('[data-testid="stDataFrame"]').count() >= tables, path
             if path == "definisi":
                 for anchor in ("working_days", "lebaran_example", "resolution_rate", "rating"):
                     assert page.locator(f"#{anchor}").count() == 1, anchor
@@ -291,7 +298,7 @@ def test_every_page_renders(server, browser, home):
 
 @pytest.mark.timeout(300)
 def test_missing_snapshot_says_how_to_publish(browser, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "RAPOR_HOME": str(tmp_path / "empty")}
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
                "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -362,3 +369,90 @@ def test_overview_downloads_excel_and_pdf(server, browser, home, tmp_path):
     assert len(pages) >= 2
     assert name in pages[0] and month in pages[0]
     assert all(str(policy) in text for text in pages)
+
+
+def _pick_first_row(page, table_key: str) -> None:
+    """Select the first row of a Streamlit table (a canvas grid): click its row marker."""
+    grid = page.locator(f".st-key-{table_key} [data-testid='stDataFrame']")
+    grid.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # header row 35 px, rows 35 px
+
+
+def _wait_for_path(page, path: str) -> dict[str, str]:
+    """Wait until the app switched to `path`; its query parameters."""
+    page.wait_for_function(f"() => location.pathname.endsWith('/{path}')", timeout=PAGE_TIMEOUT_MS)
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+@pytest.mark.timeout(600)
+def test_click_from_unit_to_officer_to_case(server, browser, home):
+    """Leadership's drill-down: a unit in the league table, one of its officers, one of the
+    officer's cases; each page shows what the snapshot holds for what was clicked."""
+    context = browser.new_context(viewport=WINDOW, locale="id-ID")
+    page = context.new_page()
+    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        _settle(page, "Ikhtisar pimpinan", 6)
+        page.get_by_text("Tabel peringkat").click()
+        _pick_first_row(page, "unit_ranking_table")
+        unit_params = _wait_for_path(page, "pegawai")
+        unit, month = unit_params["unit"], unit_params["month"]
+        _settle(page, "Pegawai (ASN)", 0)
+        _check_clean(page)
+        name, due, met = con.execute(
+            "SELECT unit_name, resolution_due, resolution_met FROM unit_month AS m "
+            "JOIN units USING (unit_code) WHERE m.unit_code = $u AND month = $m",
+            {"u": unit, "m": month},
+        ).fetchone()
+        body = page.inner_text("body")
+        assert f"{name}: angka bulan {month}" in body
+        assert f"{met} dari {due} tenggat" in body
+        _screenshot(page, "skpd")
+
+        page.set_viewport_size(WINDOW)
+        _pick_first_row(page, "officer_table")
+        nip = _wait_for_path(page, "profil_pegawai")["nip"]
+        _settle(page, "Profil pegawai", 1)
+        _check_clean(page)
+        assert con.execute(
+            "SELECT count(*) FROM officer_month WHERE officer_nip = $n AND month = $m "
+            "AND unit_code = $u",
+            {"n": nip, "m": month, "u": unit},
+        ).fetchone() == (1,)
+        assert nip in page.inner_text("body")
+
+        page.set_viewport_size(WINDOW)
+        _pick_first_row(page, "officer_cases_table")
+        case_id = _wait_for_path(page, "kasus")["case"]
+        _settle(page, "Kasus", 0)
+        _check_clean(page)
+        # the case is one behind the officer's month, and the page shows its own numbers
+        assert (
+            con.execute(
+                "SELECT count(*) FROM holder_facts WHERE case_id = $c AND officer_nip = $n "
+                "AND month = $m",
+                {"c": case_id, "n": nip, "m": month},
+            ).fetchone()[0]
+            >= 1
+        )
+        events, clocks, members = con.execute(
+            "SELECT (SELECT count(*) FROM case_events WHERE case_id = $c), "
+            "(SELECT count(*) FROM clocks WHERE case_id = $c), "
+            "(SELECT count(*) FROM case_members WHERE case_id = $c)",
+            {"c": case_id},
+        ).fetchone()
+        body = page.inner_text("body")
+        assert case_id in body
+        assert f"Linimasa peristiwa ({events})" in body
+        assert f"Pengaduan dalam kasus ini ({members})" in body
+        assert clocks >= 1
+        # members, deadlines, holders, events
+        assert page.locator('[data-testid="stDataFrame"]').count() == 4
+        _screenshot(page, "kasus")
+    finally:
+        con.close()
+        context.close()

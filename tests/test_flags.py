@@ -77,22 +77,23 @@ COMPLAINTS = [
 
 EXPECTED = {
     ("2025-06", "s:T1", BUDI, "closed_without_text",
-     'resolved on 2025-06-18 10:00 with only "Selesai" as response'),
+     'diselesaikan pada 2025-06-18 10:00 hanya dengan "Selesai" sebagai tanggapan'),
     ("2025-06", "s:T3", BUDI, "closed_without_text",
-     "resolved on 2025-06-19 10:00 with no response text"),
-    ("2025-06", "s:R1", BUDI, "reopen_loop", "reopened 2 times, last on 2025-06-20"),
+     "diselesaikan pada 2025-06-19 10:00 tanpa teks tanggapan"),
+    ("2025-06", "s:R1", BUDI, "reopen_loop", "dibuka kembali 2 kali, terakhir pada 2025-06-20"),
     ("2025-06", "s:N1", BUDI, "rated_not_fixed",
-     "marked resolved on 2025-06-17; the citizen's rating of 2025-06-20 (score 2) says the "
-     "problem is not fixed"),
-    ("2025-06", "s:P1", BUDI, "ping_pong", "passed between units 3 times: DPU -> DLH -> DPU"),
+     "ditandai selesai pada 2025-06-17; penilaian warga tanggal 2025-06-20 (skor 2) "
+     "menyatakan masalahnya belum teratasi"),
+    ("2025-06", "s:P1", BUDI, "ping_pong", "berpindah antarunit 3 kali: DPU -> DLH -> DPU"),
     ("2025-06", "s:L1", BUDI, "late_clarification",
-     "clarification requested on 2025-06-20, the last working day before the resolution "
-     "deadline or later (due 2025-06-23 before pauses)"),
+     "klarifikasi diminta pada 2025-06-20, pada hari kerja terakhir sebelum tenggat "
+     "penyelesaian atau sesudahnya (tenggat 2025-06-23 sebelum jeda)"),
     ("2025-06", "s:D1", ADMIN, "archived_as_duplicate",
-     'archived on 2025-06-16 as "Laporan ganda", but no other complaint was merged with it'),
+     'diarsipkan pada 2025-06-16 sebagai "Laporan ganda", tetapi tidak ada pengaduan lain '
+     "yang digabung dengannya"),
     *{("2025-07", f"s:{b}", DEWI, "deadline_bunching",
-       "resolved on its due date 2025-07-14; 3 of this officer's 5 resolutions in 2025-07 "
-       "fell on their due date") for b in ("B1", "B2", "B3")},
+       "diselesaikan tepat pada tanggal tenggatnya 2025-07-14; 3 dari 5 penyelesaian pegawai "
+       "ini pada 2025-07 jatuh pada tanggal tenggatnya") for b in ("B1", "B2", "B3")},
 }  # fmt: skip
 
 
@@ -159,7 +160,10 @@ REC_EVENTS = [
 ]
 
 
-def test_recommendations_cite_numbers_thresholds_and_cases(tmp_path):
+def recommendation_home(root):
+    """The recommendations scenario (REC_EVENTS) written into `root`, with a policy that
+    rates on a single judged deadline (the default asks for 10), so that a handful of cases
+    shows every kind of recommendation."""
     import yaml
 
     from pipelines.policy import DEFAULT_POLICY
@@ -173,24 +177,32 @@ def test_recommendations_cite_numbers_thresholds_and_cases(tmp_path):
         events=[],
         as_of="2025-09-30",
     )  # fmt: skip
-    home = write_home(tmp_path / "home", scenario)
+    home = write_home(root, scenario)
     write_events(home, REC_EVENTS)
     policy = yaml.safe_load(DEFAULT_POLICY.read_text())
-    # one judged deadline is enough to rate (the default asks for 10), so that a handful
-    # of cases shows every kind of recommendation
     policy["rating"]["min_judged_deadlines"] = 1
     policy["rating"]["max_interval_width"] = 1.0
     home.policy_file.write_text(yaml.safe_dump(policy))
+    return home
+
+
+def build_home(home, query: str, query_params: dict | None = None) -> list[tuple]:
+    """Run the engine over `home`'s inputs and return `query` on the warehouse."""
     con = connect(home.warehouse_path)
     try:
         params = {**RaporHome(path=str(home.root)).sql_params(), "run_id": "test"}
         build(con, params, lambda c: load_home_inputs(home, c))
-        got = con.execute(
-            "SELECT month, officer_nip, kind, reasons, evidence_case_ids, evidence_cases "
-            "FROM recommendations ORDER BY month, officer_nip, kind"
-        ).fetchall()
+        return con.execute(query, query_params).fetchall()
     finally:
         con.close()
+
+
+def test_recommendations_cite_numbers_thresholds_and_cases(tmp_path):
+    got = build_home(
+        recommendation_home(tmp_path / "home"),
+        "SELECT month, officer_nip, kind, reasons, evidence_case_ids, evidence_cases "
+        "FROM recommendations ORDER BY month, officer_nip, kind",
+    )
     # Wilson 95 % interval: 0 of 1 -> 0-79 %, 1 of 1 -> 21-100 %
     below = (
         "Hasil kerja di bawah ekspektasi: skor 0,0 (di bawah ambang 60); penyelesaian tepat "

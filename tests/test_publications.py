@@ -148,3 +148,35 @@ def test_policy_change_makes_new_versions_saying_so(uji_home):
         {"nip": CITRA},
     )
     assert old == [(1, 1), (2, 0)]
+
+
+def test_recommendations_are_frozen_with_the_version_that_made_them(uji_home):
+    run_pipeline(uji_home)
+    # the default policy rates nobody on this small city (fewer than 10 judged deadlines)
+    assert read_snapshot(uji_home, "SELECT count(*) FROM recommendations") == [(0,)]
+    policy = yaml.safe_load(DEFAULT_POLICY.read_text())
+    policy["version"] = "uji-rate-on-one"
+    policy["rating"]["min_judged_deadlines"] = 1
+    policy["rating"]["max_interval_width"] = 1.0
+    uji_home.policy_file.write_text(yaml.safe_dump(policy))
+    run_pipeline(uji_home)
+    live = read_snapshot(
+        uji_home,
+        "SELECT month, officer_nip, kind, reasons, evidence_case_ids FROM recommendations "
+        "ORDER BY ALL",
+    )
+    assert live, "rating on one deadline must recommend someone"
+    frozen = read_snapshot(
+        uji_home,
+        "SELECT month, officer_nip, kind, reasons, evidence_case_ids "
+        "FROM published_recommendations AS r "
+        "WHERE version = (SELECT max(version) FROM publications AS p WHERE p.month = r.month) "
+        "ORDER BY ALL",
+    )
+    assert frozen == live
+    assert read_snapshot(
+        uji_home, "SELECT count(*) FROM published_recommendations WHERE version = 1"
+    ) == [(0,)]
+    summaries = latest(uji_home)
+    for month, nip, kind, *_ in live:  # each new recommendation is named in its month's summary
+        assert f"rekomendasi {nip} {kind}: baris baru" in summaries[month][8]

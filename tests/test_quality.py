@@ -863,7 +863,7 @@ def test_quality_page_in_the_browser(volume_blocked, tmp_path):
     from playwright.sync_api import sync_playwright
 
     home = volume_blocked["home"]
-    port = tb._free_port()
+    port = tb.free_port()
     env = {**os.environ, "RAPOR_HOME": str(home.root)}
     command = [
         sys.executable,

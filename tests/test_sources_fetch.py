@@ -21,7 +21,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -48,7 +47,7 @@ from assets.fetch import (
 from pipelines.home import Home
 from pipelines.mappings import load_mapping, parse_mapping
 from pipelines.runner import PipelineFailed, instance_for, run_pipeline
-from tests.conftest import copy_fixture
+from tests.conftest import copy_fixture, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings"
@@ -72,12 +71,6 @@ def server_unavailable(kind: str, exc: Exception):
     if REQUIRE_SERVERS:
         pytest.fail(f"{message} (RAPOR_REQUIRE_SERVERS=1: the servers must be up)")
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:

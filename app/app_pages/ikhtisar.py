@@ -10,6 +10,8 @@ import streamlit as st
 from app import charts, data, exports, ui
 from app.i18n import language, rating_label, t
 
+UNIT_PAGE = "app_pages/pegawai.py"  # a unit's numbers and its officers (?unit=)
+
 snap = ui.snapshot_or_stop()
 viewer = data.current_viewer()
 meta = data.info(snap)
@@ -302,13 +304,16 @@ else:
             .otherwise(pl.lit(insufficient_label))
             .alias("note"),
         )
-        st.dataframe(
+        st.caption(t("ov.open_unit"))
+        picked = st.dataframe(
             table.with_columns(
                 ui.percent_of("resolution_rate", "response_rate", "forwarding_rate")
             ),
             hide_index=True,
             placeholder=ui.MISSING,
             key="unit_ranking_table",
+            on_select="rerun",
+            selection_mode="single-row",
             column_config={
                 "rank": st.column_config.NumberColumn(
                     t("col.rank"), width="small", help=ui.definition_link("resolution_rate")
@@ -348,6 +353,9 @@ else:
                 "note": st.column_config.TextColumn(t("col.status")),
             },
         )
+        if picked is not None and picked.selection.rows:  # the unit's page
+            unit = table["unit_code"][picked.selection.rows[0]]
+            st.switch_page(UNIT_PAGE, query_params={"unit": unit, "month": month})
 
 # --- trend -----------------------------------------------------------------------------
 st.header(t("ov.trend_title"))

@@ -1,5 +1,7 @@
-"""Pegawai: the month's scorecards of every officer (ASN), filterable by SKPD (?unit=). A
-viewer limited to some units sees only their officers; ?unit= of another unit is refused."""
+"""Pegawai: the month's scorecards of every officer (ASN), filterable by SKPD (?unit=); with
+a unit chosen it is that unit's page: its month numbers with intervals above its officers
+(the overview's league table links here). A viewer limited to some units sees only their
+officers; ?unit= of another unit is refused."""
 
 from __future__ import annotations
 
@@ -42,6 +44,42 @@ unit = ui.synced_selectbox(
     container=top[1],
 )
 officers = everyone if unit in (None, ALL_UNITS) else everyone.filter(pl.col("unit_code") == unit)
+
+unit_row = None if unit in (None, ALL_UNITS) else data.unit_numbers(snap, month, unit, viewer)
+if unit_row is not None:
+    st.subheader(t("off.unit_numbers", unit=unit_names.get(unit) or unit, month=month))
+    cols = st.columns(5)
+    for col, kind in zip(cols[:3], ("resolution", "response", "forwarding"), strict=True):
+        interval = ui.MISSING
+        if f"{kind}_rate_low" in unit_row:  # unit_month has no interval for forwarding
+            interval = ui.fmt_interval(unit_row[f"{kind}_rate_low"], unit_row[f"{kind}_rate_high"])
+        col.metric(
+            t(f"col.{kind}_rate"),
+            ui.fmt_pct(unit_row[f"{kind}_rate"]),
+            help=ui.definition_link(f"{kind}_rate"),
+            border=True,
+        )
+        col.caption(
+            t("off.unit_rate_note", met=ui.fmt_int(unit_row[f"{kind}_met"]),
+              due=ui.fmt_int(unit_row[f"{kind}_due"]), interval=interval)
+        )  # fmt: skip
+    cols[3].metric(
+        t("col.median_wd"),
+        ui.fmt_wd(unit_row["resolution_wd_median"]),
+        help=ui.definition_link("resolution_wd_median"),
+        border=True,
+    )
+    cols[3].caption(
+        t("off.unit_backlog", n=ui.fmt_int(unit_row["backlog_end"]),
+          overdue=ui.fmt_int(unit_row["overdue_backlog_end"]))
+    )  # fmt: skip
+    cols[4].metric(
+        t("col.rating"),
+        rating_label(unit_row["rating"]) or ui.MISSING,
+        help=ui.definition_link("rating"),
+        border=True,
+    )
+    cols[4].caption(f"{t('col.score')}: {ui.fmt_num(unit_row['score'], 0)}")
 
 if officers.is_empty():
     st.info(t("off.empty", month=month))

@@ -10,10 +10,11 @@ import polars as pl
 import streamlit as st
 
 from app import charts, data, ui
-from app.i18n import rating_label, t, t_or
+from app.i18n import predikat_label, rating_label, t, t_or
 
 NIP_KEY = "nip"  # the query parameter
 MAX_TIMELINES = 25  # expanders rendered at once; the rest through a selector
+CASE_PAGE = "app_pages/kasus.py"
 
 snap = ui.snapshot_or_stop()
 viewer = data.current_viewer()
@@ -181,6 +182,24 @@ with next(next_col).container(border=True):
     st.markdown(ui.rating_badge(row["rating"]))
     st.caption(ui.definitions_caption((t("col.score"), "score"), (t("col.rating"), "rating")))
 
+tpp = ui.fmt_num(row["tpp_percent"], 0) + " %" if row["tpp_percent"] is not None else ui.MISSING
+if row["predikat"] is not None:
+    st.markdown(
+        t(
+            "prof.predikat",
+            predikat=predikat_label(row["predikat"]),
+            hasil=rating_label(row["rating"]),
+            perilaku=rating_label(row["behaviour_rating"]),
+            credit=ui.fmt_num(row["credit_percent"], 0) + " %",
+            tpp=tpp,
+        )
+    )
+elif row["rating"] in (None, "data_tidak_cukup"):
+    st.markdown(t("prof.predikat_no_result", hasil=rating_label(row["rating"]) or ui.MISSING))
+else:
+    st.markdown(t("prof.predikat_no_behaviour", tpp=tpp))
+st.caption(f"{t('prof.tpp_note')} · {ui.definition_link('predikat')}")
+
 # --- over time -------------------------------------------------------------------------
 st.subheader(t("prof.history"))
 rates = pl.concat(
@@ -245,6 +264,7 @@ monthly = recent.with_columns(
     "observed_expected_ratio",
     "score",
     ui.words(recent, "rating", rating_label, "rating"),
+    ui.words(recent, "predikat", predikat_label, "predikat"),
     "provisional",
     "case_count",
 )
@@ -285,6 +305,9 @@ st.dataframe(
         ),
         "score": ui.number_column("col.score", "score", fmt="%.0f"),
         "rating": st.column_config.TextColumn(t("col.rating"), help=ui.definition_link("rating")),
+        "predikat": st.column_config.TextColumn(
+            t("col.predikat"), help=ui.definition_link("predikat")
+        ),
         "provisional": st.column_config.CheckboxColumn(
             t("col.provisional"), help=ui.definition_link("provisional")
         ),
@@ -363,11 +386,14 @@ shown = cases.select(
     ),
     pl.col("district").fill_null(t("unknown")),
 )
-st.dataframe(
+st.caption(t("prof.open_case"))
+picked = st.dataframe(
     shown,
     hide_index=True,
     placeholder=ui.MISSING,
     key="officer_cases_table",
+    on_select="rerun",
+    selection_mode="single-row",
     column_config={
         "case_id": st.column_config.TextColumn(
             t("col.case_id"), pinned=True, help=ui.definition_link("merge")
@@ -397,6 +423,9 @@ st.dataframe(
         "district": st.column_config.TextColumn(t("col.district")),
     },
 )
+
+if picked is not None and picked.selection.rows:
+    st.switch_page(CASE_PAGE, query_params={"case": shown["case_id"][picked.selection.rows[0]]})
 
 st.subheader(t("prof.timeline"))
 events = data.case_events(snap, cases, viewer)

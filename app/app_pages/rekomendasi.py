@@ -73,6 +73,37 @@ st.download_button(
     disabled=month_rows.is_empty(),
 )
 
+# --- the SE MenPANRB distribution of the month's predikat (docs/predikat.md) ------------
+distribution = data.predikat_distribution(snap, month, viewer)
+broken = distribution.filter(~pl.col("passed"))
+with st.expander(
+    t("rec.distribution", broken=ui.fmt_int(broken.height), n=ui.fmt_int(distribution.height)),
+    expanded=not broken.is_empty(),
+):
+    st.caption(t("rec.distribution_caption"))
+    for rule in broken.iter_rows(named=True):
+        where = rule["unit_code"] or t("rec.pemda")
+        st.warning(f"**{where}**: {rule['detail']}", icon=":material/warning:")
+    if distribution.is_empty():
+        st.caption(t("rec.distribution_none"))
+    else:
+        st.dataframe(
+            distribution.select(
+                pl.col("unit_code").fill_null(t("rec.pemda")),
+                "organisation_rating",
+                "detail",
+                "passed",
+            ),
+            hide_index=True,
+            key="distribution_table",
+            column_config={
+                "unit_code": st.column_config.TextColumn(t("col.unit")),
+                "organisation_rating": st.column_config.TextColumn(t("rec.col.org_rating")),
+                "detail": st.column_config.TextColumn(t("rec.col.rule"), width="large"),
+                "passed": st.column_config.CheckboxColumn(t("rec.col.passed")),
+            },
+        )
+
 if shown.is_empty():
     st.info(t("rec.empty", month=month))
     st.stop()

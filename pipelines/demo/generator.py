@@ -92,7 +92,8 @@ def generate_city(
     underlying complaints plus ~6 % cross-channel duplicates); injected `exact_duplicate`
     faults add a few physical rows on top. The same arguments give byte-identical files.
 
-    Written: tenant.yaml, secret.key, reference/{units,officers,calendar_overrides}.csv,
+    Written: tenant.yaml, secret.key, reference/{units,officers,calendar_overrides,
+    behaviour_ratings,organisation_ratings}.csv,
     sources/{lapor,lapor_semar}/{complaints,events,ratings}.csv and demo_truth/ (duplicate
     groups, injected faults, officer behaviour). Returns a summary dict of counts: units,
     officers, complaints/events/ratings per source (physical rows), faults per type and
@@ -133,6 +134,8 @@ def generate_city(
             fault_rows.extend(found)
 
     _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows)
+    # its own stream, so the files above stay what they were before HR ratings existed
+    _write_hr_ratings(home, np.random.default_rng([seed, 4]), start, end, units, off)
     summary = {
         "period": {"start": start.isoformat(), "end": (end - dt.timedelta(days=1)).isoformat()},
         "units": len(units["code"]),
@@ -1462,6 +1465,35 @@ def _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows)
         }
     ).sort("nip").write_csv(home / "demo_truth/officers.csv")
     (home / "demo_truth/README.md").write_text(TRUTH_README, encoding="utf-8")
+
+
+def _write_hr_ratings(home, rng, start, end, units, off) -> None:
+    """What HR supplies for the predikat (docs/predikat.md): a perilaku kerja rating per
+    officer and year (officers who game the clock are rated below more often), the pemda's
+    organisation rating per year, and the dinas' and badan's own."""
+    years = range(start.year, (end - dt.timedelta(days=1)).year + 1)
+    levels = ["di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi"]
+    behaviour = []
+    for o in range(len(off["nip"])):
+        p = [0.05, 0.6, 0.35] if off["gaming"][o] > 0 else [0.2, 0.7, 0.1]
+        for year in years:
+            behaviour.append((off["nip"][o], str(year), levels[rng.choice(3, p=p)], None))
+    pl.DataFrame(
+        behaviour, schema=["nip", "period", "behaviour_rating", "note"], orient="row"
+    ).sort(["nip", "period"]).write_csv(home / "reference/behaviour_ratings.csv")
+    kinds = ["istimewa", "baik", "butuh_perbaikan"]
+    organisations = [(None, str(year), "baik", "pemda") for year in years]
+    for code, kind in zip(units["code"], units["kind"], strict=True):
+        if kind in ("dinas", "badan"):
+            for year in years:
+                organisations.append(
+                    (code, str(year), kinds[rng.choice(3, p=[0.2, 0.7, 0.1])], None)
+                )
+    pl.DataFrame(
+        organisations,
+        schema=["unit_code", "period", "organisation_rating", "note"],
+        orient="row",
+    ).write_csv(home / "reference/organisation_ratings.csv")
 
 
 TRUTH_README = """# demo_truth
