@@ -570,11 +570,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No case lies behind this month's numbers.",
     },
     "prof.timeline": {"id": "Linimasa peristiwa", "en": "Event timelines"},
-    "prof.timeline_more": {
-        "id": "Menampilkan linimasa {shown} dari {n} kasus; pilih kasus lain di bawah.",
-        "en": "Showing timelines of {shown} of {n} cases; pick another case below.",
+    "prof.timeline_case": {
+        "id": "Linimasa kasus (satu per satu)",
+        "en": "A case's timeline (one at a time)",
     },
-    "prof.other_case": {"id": "Linimasa kasus lain", "en": "Timeline of another case"},
+    "prof.case_page": {
+        "id": "Buka halaman kasus: tenggat, pemegang, pengaduan yang digabung",
+        "en": "Open the case page: deadlines, holders, merged complaints",
+    },
     "prof.no_events": {
         "id": "Tidak ada peristiwa tercatat untuk kasus ini.",
         "en": "No event is recorded for this case.",

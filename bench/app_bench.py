@@ -7,8 +7,11 @@ and opens every page in Debian's headless Chromium through Playwright. A page "a
 when its heading is shown, Streamlit has finished the script run and every chart is drawn;
 the time runs from the navigation to that moment, so it includes the browser's work.
 The first visit of a page is cold (the server's query caches are empty); the following
-`--rounds` visits, each a full reload and so a new Streamlit session, are warm. Reported
-per page: cold seconds, median and worst warm seconds, and warm / cold as a ratio.
+`--rounds` visits, each a full reload and so a new Streamlit session, are warm. A user who
+has the app open moves between pages through the sidebar instead, which reuses the
+session and skips the browser's reload: `--rounds` such moves (from the definitions page)
+are timed too, for the pages the sidebar opens on their own. Reported per page: cold
+seconds, median and worst warm reload, median and worst sidebar move, and warm / cold.
 The home defaults to the README's demo city (`python3 dev.py demo`, 30,000 complaints).
 """
 
@@ -36,9 +39,10 @@ SETTLED = """(n) => {
 }"""
 
 
-def pages(snapshot: Path) -> list[tuple[str, str, str, int]]:
-    """(name, path, heading, charts) for every page, on a busy officer and one of their
-    cases in the latest settled month."""
+def pages(snapshot: Path) -> list[tuple[str, str, str, int, str | None]]:
+    """(name, path, heading, charts, sidebar link) for every page, on a busy officer and
+    one of their cases in the latest settled month; the profile and the case page need a
+    chosen officer or case, so they have no sidebar move here."""
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         nip, month = con.execute("""
@@ -57,20 +61,33 @@ def pages(snapshot: Path) -> list[tuple[str, str, str, int]]:
     finally:
         con.close()
     return [
-        ("ikhtisar", f"?month={month}", "Ikhtisar pimpinan", 6),
-        ("skpd", f"pegawai?unit={unit}&month={month}", "Pegawai (ASN)", 0),
-        ("profil_pegawai", f"profil_pegawai?nip={nip}&month={month}", "Profil pegawai", 1),
-        ("kasus", f"kasus?case={case_id}", "Kasus", 0),
-        ("rekomendasi", f"rekomendasi?month={month}", "Rekomendasi kepegawaian", 0),
-        ("inspektorat", f"inspektorat?month={month}", "Inspektorat", 0),
-        ("mutu", "mutu", "Mutu data", 0),
-        ("definisi", "definisi", "Definisi metrik", 0),
-    ]
+        ("ikhtisar", f"?month={month}", "Ikhtisar pimpinan", 6, "Ikhtisar"),
+        ("skpd", f"pegawai?unit={unit}&month={month}", "Pegawai (ASN)", 0, "Pegawai"),
+        ("profil_pegawai", f"profil_pegawai?nip={nip}&month={month}", "Profil pegawai", 1,
+         None),
+        ("kasus", f"kasus?case={case_id}", "Kasus", 0, None),
+        ("rekomendasi", f"rekomendasi?month={month}", "Rekomendasi kepegawaian", 0,
+         "Rekomendasi"),
+        ("inspektorat", f"inspektorat?month={month}", "Inspektorat", 0, "Inspektorat"),
+        ("mutu", "mutu", "Mutu data", 0, "Mutu data"),
+    ]  # fmt: skip
 
 
 def answer_seconds(page, url: str, heading: str, charts: int) -> float:
     started = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
+    page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=50)
+    return time.perf_counter() - started
+
+
+def move_seconds(page, server: str, link: str, heading: str, charts: int) -> float:
+    """From the definitions page, through the sidebar link `link`, until `heading`'s page
+    has finished."""
+    answer_seconds(page, f"{server}/definisi", "Definisi metrik", 0)
+    sidebar = page.locator('[data-testid="stSidebarNav"]')
+    started = time.perf_counter()
+    sidebar.get_by_role("link", name=link, exact=True).click()
     page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
     page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=50)
     return time.perf_counter() - started
@@ -93,16 +110,22 @@ def main() -> int:
         # load the app's static files once, so that the first page is not also the
         # browser's first visit
         answer_seconds(page, f"{server}/definisi", "Definisi metrik", 0)
-        for name, path, heading, charts in pages(snapshot):
+        for name, path, heading, charts, link in pages(snapshot):
             url = f"{server}/{path}"
             cold = answer_seconds(page, url, heading, charts)
             warm = [answer_seconds(page, url, heading, charts) for _ in range(args.rounds)]
-            rows.append((name, cold, statistics.median(warm), max(warm)))
+            moves = [
+                move_seconds(page, server, link, heading, charts) for _ in range(args.rounds)
+            ] if link else []  # fmt: skip
+            rows.append((name, cold, warm, moves))
         context.close()
-    print(f"app pages on {home} ({args.rounds} warm visits each)")
-    print(f"{'page':<16}{'cold s':>8}{'warm median s':>15}{'warm max s':>12}{'warm/cold':>11}")
-    for name, cold, median, worst in rows:
-        print(f"{name:<16}{cold:>8.2f}{median:>15.2f}{worst:>12.2f}{median / cold:>11.2f}")
+    print(f"app pages on {home} ({args.rounds} warm reloads and sidebar moves each)")
+    print(f"{'page':<16}{'cold s':>8}{'reload med':>12}{'reload max':>12}"
+          f"{'move med':>10}{'move max':>10}{'reload/cold':>13}")  # fmt: skip
+    for name, cold, warm, moves in rows:
+        med = statistics.median(warm)
+        move = f"{statistics.median(moves):>10.2f}{max(moves):>10.2f}" if moves else " " * 20
+        print(f"{name:<16}{cold:>8.2f}{med:>12.2f}{max(warm):>12.2f}{move}{med / cold:>13.2f}")
     return 0
 
 

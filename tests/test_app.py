@@ -329,11 +329,20 @@ def test_profile_shows_the_officer_and_the_cases_behind_the_month(home):
         )
     )
     assert dict(zip(history["month"], history["case_count"], strict=True)) == behind
-    # timelines: one expander per case (up to the page's limit), events from case_events
-    labels = [e.label for e in at.expander]
-    shown = [c for c in cases["case_id"] if any(label.startswith(c) for label in labels)]
-    assert len(shown) == min(len(case_ids), 25)
     assert at.get("vega_lite_chart")
+    # a case's timeline on demand: every case is in the selector, and the chosen one shows
+    # exactly its case_events rows, in order
+    picker = at.selectbox(key="timeline_case")
+    assert len(picker.options) == len(case_ids)
+    assert all(any(o.startswith(c) for o in picker.options) for c in case_ids)
+    chosen = case_ids[0]
+    picker.select(chosen).run()
+    assert_clean(at)
+    events = table_with(at, "seq", "event_at", "origin")
+    expected = read_snapshot(
+        home, "SELECT seq FROM case_events WHERE case_id = $c ORDER BY seq", {"c": chosen}
+    )
+    assert list(events["seq"]) == [s for (s,) in expected]
 
 
 def test_each_case_says_what_it_counts_as(home):

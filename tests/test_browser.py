@@ -230,10 +230,11 @@ def test_every_page_renders(server, browser, home):
         assert nip in body
         assert page.locator('[data-testid="stDataFrame"]').count() >= 2
         assert all(w > 0 and h > 0 for w, h in _chart_sizes(page))
-        # open the first case's event timeline (expander 0 is the postings)
-        timelines = page.locator('[data-testid="stExpander"]')
+        # show the first case's event timeline: one more table
         tables_before = page.locator('[data-testid="stDataFrame"]:visible').count()
-        timelines.nth(1).locator("summary").click()
+        page.get_by_role("combobox", name="Linimasa kasus (satu per satu)").click()
+        page.keyboard.press("ArrowDown")  # opens the list
+        page.get_by_role("option").first.click()
         page.wait_for_function(
             "(n) => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
             ".filter(e => e.getBoundingClientRect().height > 0).length > n",
@@ -455,4 +456,36 @@ def test_click_from_unit_to_officer_to_case(server, browser, home):
         _screenshot(page, "kasus")
     finally:
         con.close()
+        context.close()
+
+
+@pytest.mark.timeout(300)
+def test_a_flag_opens_its_case(server, browser, home):
+    """The inspectorate's flags link to the flagged case's page."""
+    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
+    try:
+        (month,) = con.execute("SELECT max(month) FROM flags").fetchone()
+    finally:
+        con.close()
+    context = browser.new_context(viewport=WINDOW, locale="id-ID")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/inspektorat?month={month}", wait_until="domcontentloaded")
+        _settle(page, "Inspektorat", 0)
+        _pick_first_row(page, "flags_table")
+        case_id = _wait_for_path(page, "kasus")["case"]
+        _settle(page, "Kasus", 0)
+        _check_clean(page)
+        # the first row of the list is one of the month's flagged cases
+        con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
+        try:
+            flagged = con.execute(
+                "SELECT count(*) FROM flags WHERE month = $m AND case_id = $c",
+                {"m": month, "c": case_id},
+            ).fetchone()[0]
+        finally:
+            con.close()
+        assert flagged >= 1
+        assert case_id in page.inner_text("body")
+    finally:
         context.close()

@@ -11,6 +11,7 @@ import streamlit as st
 from app import data, ui
 from app.i18n import t
 
+CASE_PAGE = "app_pages/kasus.py"
 ALL_FLAGS = "*"
 
 snap = ui.snapshot_or_stop()
@@ -54,11 +55,14 @@ else:
         key="flag_filter",
     )
     listed = flags if flag == ALL_FLAGS else flags.filter(pl.col("flag") == flag)
-    st.dataframe(
+    st.caption(t("prof.open_case"))
+    picked = st.dataframe(
         listed.select("flag", "case_id", "officer_nip", "unit_code", "detail"),
         hide_index=True,
         placeholder=ui.MISSING,
         key="flags_table",
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "flag": st.column_config.TextColumn(t("insp.col.flag")),
             "case_id": st.column_config.TextColumn(t("col.case_id")),
@@ -67,6 +71,9 @@ else:
             "detail": st.column_config.TextColumn(t("insp.col.detail"), width="large"),
         },
     )
+    if picked is not None and picked.selection.rows:  # the flagged case, in full
+        case_id = listed["case_id"][picked.selection.rows[0]]
+        st.switch_page(CASE_PAGE, query_params={"case": case_id})
 
 # --- publication history ---------------------------------------------------------------
 st.header(t("insp.history", month=month))

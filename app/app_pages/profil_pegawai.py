@@ -13,7 +13,6 @@ from app import charts, data, ui
 from app.i18n import predikat_label, rating_label, t, t_or
 
 NIP_KEY = "nip"  # the query parameter
-MAX_TIMELINES = 25  # expanders rendered at once; the rest through a selector
 CASE_PAGE = "app_pages/kasus.py"
 
 snap = ui.snapshot_or_stop()
@@ -428,11 +427,10 @@ if picked is not None and picked.selection.rows:
     st.switch_page(CASE_PAGE, query_params={"case": shown["case_id"][picked.selection.rows[0]]})
 
 st.subheader(t("prof.timeline"))
-events = data.case_events(snap, cases, viewer)
 
 
 def _timeline(case: dict) -> None:
-    rows = events.filter(pl.col("case_id") == case["case_id"])
+    rows = data.case_events(snap, cases.filter(pl.col("case_id") == case["case_id"]), viewer)
     if rows.is_empty():
         st.caption(t("prof.no_events"))
         return
@@ -448,7 +446,7 @@ def _timeline(case: dict) -> None:
             "source_id",
         ),
         hide_index=True,
-        key=f"events_{case['case_id']}",
+        key="timeline_events",
         column_config={
             "seq": st.column_config.NumberColumn("#", width="small"),
             "event_at": st.column_config.DatetimeColumn(
@@ -462,6 +460,12 @@ def _timeline(case: dict) -> None:
             "source_id": st.column_config.TextColumn(t("col.source_id")),
         },
     )
+    st.page_link(
+        CASE_PAGE,
+        label=t("prof.case_page"),
+        icon=":material/description:",
+        query_params={"case": case["case_id"]},
+    )
 
 
 def _case_label(case: dict) -> str:
@@ -470,20 +474,15 @@ def _case_label(case: dict) -> str:
     return " · ".join(x for x in (case["case_id"], case["category"], status, flags) if x)
 
 
-case_rows = cases.to_dicts()
-for case in case_rows[:MAX_TIMELINES]:
-    with st.expander(_case_label(case), icon=":material/timeline:"):
-        _timeline(case)
-if len(case_rows) > MAX_TIMELINES:
-    st.caption(t("prof.timeline_more", shown=MAX_TIMELINES, n=len(case_rows)))
-    rest = {c["case_id"]: c for c in case_rows[MAX_TIMELINES:]}
-    other = st.selectbox(
-        t("prof.other_case"),
-        list(rest),
-        index=None,
-        format_func=lambda c: _case_label(rest[c]),
-        placeholder=t("prof.choose_case"),
-        key="other_case",
-    )
-    if other:
-        _timeline(rest[other])
+# one timeline at a time, on demand: the whole case (deadlines, holders) is on its page
+by_id = {c["case_id"]: c for c in cases.to_dicts()}
+chosen = st.selectbox(
+    t("prof.timeline_case"),
+    list(by_id),
+    index=None,
+    format_func=lambda c: _case_label(by_id[c]),
+    placeholder=t("prof.choose_case"),
+    key="timeline_case",
+)
+if chosen:
+    _timeline(by_id[chosen])
