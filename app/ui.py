@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from app import data, metric_docs
-from app.i18n import language, rating_label, t
+from app.i18n import language, rating_label, t, t_or
 
 MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
 REMEMBERED_MONTH = "chosen_month"  # the month last chosen on any page
@@ -249,3 +249,35 @@ def rating_badge(code: str | None) -> str:
         "data_tidak_cukup": "gray",
     }
     return f":{colours.get(code or '', 'gray')}-badge[{rating_label(code)}]"
+
+
+def event_table(events: pl.DataFrame, key: str) -> None:
+    """A case's lifecycle events (data.case_events / data.case_detail rows) as a table:
+    order, time, event in words, unit, officer, note, and the source row it came from."""
+    st.dataframe(
+        events.select(
+            "seq",
+            "event_at",
+            words(events, "event_type", lambda e: t_or(f"event.{e}", e), "event_type"),
+            "unit_code",
+            "officer_nip",
+            "note",
+            pl.format("{}/{}:{}", "source", "file", "row_number").alias("origin"),
+            "source_id",
+        ),
+        hide_index=True,
+        placeholder=MISSING,
+        key=key,
+        column_config={
+            "seq": st.column_config.NumberColumn("#", width="small"),
+            "event_at": st.column_config.DatetimeColumn(
+                t("col.event_at"), format="YYYY-MM-DD HH:mm"
+            ),
+            "event_type": st.column_config.TextColumn(t("col.event_type")),
+            "unit_code": st.column_config.TextColumn(t("col.unit")),
+            "officer_nip": st.column_config.TextColumn(t("col.officer")),
+            "note": st.column_config.TextColumn(t("col.note"), width="large"),
+            "origin": st.column_config.TextColumn(t("col.source")),
+            "source_id": st.column_config.TextColumn(t("col.source_id")),
+        },
+    )

@@ -2,8 +2,8 @@
 -- its own organisation rating from HR, and for the pemda as a whole (unit_code NULL) when
 -- the pemda's rating is given, every rule of the policy for that rating, over the officers
 -- with a predikat that month (sql/officer_month.sql). A group without an organisation
--- rating, or with fewer than $dist_min_officers such officers, is not judged. `passed` false is the warning HR must see before deciding.
--- Recomputed as a whole.
+-- rating, or with fewer than $dist_min_officers such officers, is not judged. `passed`
+-- false is the warning HR must see before deciding. Recomputed as a whole.
 CREATE OR REPLACE TEMP MACRO pct(x) AS CAST(round(100 * x) AS INTEGER);
 
 CREATE OR REPLACE TABLE predikat_distribution AS
@@ -14,6 +14,7 @@ WITH rated AS (
 ), groups AS (
     SELECT month, unit_code, count(*) AS rated_officers, bool_or(provisional) AS provisional
     FROM rated
+    WHERE unit_code IS NOT NULL  -- NULL names the pemda below
     GROUP BY ALL
     UNION ALL
     SELECT month, NULL, count(*), bool_or(provisional)

@@ -9,14 +9,13 @@ from the rules in docs/predikat.md, not computed.
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 import yaml
 
 from pipelines.policy import DEFAULT_POLICY, PolicyError, load_policy
 from pipelines.warehouse import connect
 from tests.test_flags import build_home, recommendation_home
+from tests.test_merging import write_csv
 from tests.test_metrics_hand_cases import BUDI, DEWI
 
 HASIL_PERILAKU_PREDIKAT = [
@@ -43,13 +42,6 @@ def test_predikat_follows_the_permenpanrb_table(hasil, perilaku, predikat):
     finally:
         con.close()
     assert got == [(predikat,)]
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
 
 
 @pytest.fixture(scope="module")

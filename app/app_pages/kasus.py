@@ -5,7 +5,6 @@ row. Reached from an officer's cases; an SKPD head opens only cases their unit h
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from app import data, ui
@@ -182,28 +181,4 @@ st.dataframe(
 # --- the event timeline ------------------------------------------------------------------
 events = detail["events"]
 st.subheader(t("case.events", n=events.height))
-st.dataframe(
-    events.select(
-        "seq",
-        "event_at",
-        ui.words(events, "event_type", lambda e: t_or(f"event.{e}", e), "event_type"),
-        "unit_code",
-        "officer_nip",
-        "note",
-        pl.format("{}/{}:{}", "source", "file", "row_number").alias("origin"),
-        "source_id",
-    ),
-    hide_index=True,
-    placeholder=ui.MISSING,
-    key="case_events_table",
-    column_config={
-        "seq": st.column_config.NumberColumn("#", width="small"),
-        "event_at": st.column_config.DatetimeColumn(t("col.event_at"), format="YYYY-MM-DD HH:mm"),
-        "event_type": st.column_config.TextColumn(t("col.event_type")),
-        "unit_code": st.column_config.TextColumn(t("col.unit")),
-        "officer_nip": st.column_config.TextColumn(t("col.officer")),
-        "note": st.column_config.TextColumn(t("col.note"), width="large"),
-        "origin": st.column_config.TextColumn(t("col.source")),
-        "source_id": st.column_config.TextColumn(t("col.source_id")),
-    },
-)
+ui.event_table(events, "case_events_table")

@@ -434,32 +434,7 @@ def _timeline(case: dict) -> None:
     if rows.is_empty():
         st.caption(t("prof.no_events"))
         return
-    st.dataframe(
-        rows.select(
-            "seq",
-            "event_at",
-            ui.words(rows, "event_type", lambda e: t_or(f"event.{e}", e), "event_type"),
-            "unit_code",
-            "officer_nip",
-            "note",
-            pl.format("{}/{}:{}", "source", "file", "row_number").alias("origin"),
-            "source_id",
-        ),
-        hide_index=True,
-        key="timeline_events",
-        column_config={
-            "seq": st.column_config.NumberColumn("#", width="small"),
-            "event_at": st.column_config.DatetimeColumn(
-                t("col.event_at"), format="YYYY-MM-DD HH:mm"
-            ),
-            "event_type": st.column_config.TextColumn(t("col.event_type")),
-            "unit_code": st.column_config.TextColumn(t("col.unit")),
-            "officer_nip": st.column_config.TextColumn(t("col.officer")),
-            "note": st.column_config.TextColumn(t("col.note"), width="large"),
-            "origin": st.column_config.TextColumn(t("col.source")),
-            "source_id": st.column_config.TextColumn(t("col.source_id")),
-        },
-    )
+    ui.event_table(rows, "timeline_events")
     st.page_link(
         CASE_PAGE,
         label=t("prof.case_page"),
