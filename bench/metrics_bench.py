@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 STAGED = ("stg_complaints", "stg_events", "stg_ratings", "ref_units", "ref_officers",
-          "calendar_days")  # fmt: skip
+          "ref_behaviour_ratings", "calendar_days")  # fmt: skip
 MEMORY_LIMIT = {1: None, 10: "3GB"}
 STAGE_NAMES = ("cases", "facts", "officer_month", "unit_month", "tenant_month")
 
