@@ -33,6 +33,10 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
         print(f"  published        {versions}")
     else:
         print("  published        no new versions (no month's numbers moved)")
+    if summary.distribution_rules:
+        print(f"  predikat         {summary.distribution_broken:,} of "
+              f"{summary.distribution_rules:,} distribution rules broken (SE MenPANRB; a "
+              "warning, see the Rekomendasi page and docs/predikat.md)")  # fmt: skip
     print(f"  snapshot         {summary.snapshot}")
     print(f"  Dagster runs     {', '.join(summary.runs)} (DAGSTER_HOME={home.dagster_home})")
     print(f"  took             {seconds:.1f} s")

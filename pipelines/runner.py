@@ -42,6 +42,9 @@ class RunSummary:
     snapshot: str
     # versions this call published: (month, version, provisional); empty when nothing moved
     publications: list[tuple[str, int, bool]] = field(default_factory=list)
+    # SE MenPANRB distribution rules (docs/predikat.md): judged, and broken (a warning)
+    distribution_rules: int = 0
+    distribution_broken: int = 0
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -170,6 +173,10 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                 "WHERE list_contains($runs, run_id) ORDER BY month, version",
                 {"runs": runs},
             ).fetchall(),
+            distribution_rules=one("SELECT count(*) FROM predikat_distribution"),
+            distribution_broken=one(
+                "SELECT count(*) FROM predikat_distribution WHERE NOT passed"
+            ),
         )
     finally:
         con.close()

@@ -148,6 +148,14 @@ def test_distribution_rules_judged_per_unit_and_pemda(hr_home):
     ]  # fmt: skip
 
 
+def test_the_run_summary_counts_the_warnings(hr_home):
+    """Through a real Dagster run (rapor run's runner): the 9 rules judged above, 2 broken."""
+    from pipelines.runner import run_pipeline
+
+    summary = run_pipeline(hr_home)
+    assert (summary.distribution_rules, summary.distribution_broken) == (9, 2)
+
+
 def _policy_with(tmp_path, **sections):
     raw = yaml.safe_load(DEFAULT_POLICY.read_text())
     raw.update(sections)
