@@ -116,8 +116,13 @@ def recommendations(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.M
             "SELECT month, coalesce(unit_code, 'pemda'), detail FROM predikat_distribution "
             "WHERE NOT passed ORDER BY ALL"
         ).fetchall()
-    for month, unit, detail in broken:
-        context.log.warning(f"predikat distribution broken: {month} {unit}: {detail}")
+    if broken:  # one warning, not one per rule: a city can break dozens in two years
+        examples = "; ".join(f"{m} {u}: {d}" for m, u, d in broken[-3:])
+        context.log.warning(
+            f"predikat distribution: {len(broken)} rules broken in "
+            f"{len({m for m, _, _ in broken})} months (table predikat_distribution; latest: "
+            f"{examples})"
+        )
     return dg.MaterializeResult(
         metadata={**{f"{kind}": n for kind, n in kinds}, "distribution_rules_broken": len(broken)}
     )
