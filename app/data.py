@@ -372,7 +372,8 @@ def _officer_month(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
             o.ratings_n, o.satisfaction_mean, o.satisfaction_shrunk,
             o.rating_response_rate, o.reopen_rate,
             o.expected_resolution_rate, o.observed_expected_ratio,
-            o.score, o.rating, o.provisional
+            o.score, o.rating, o.provisional,
+            o.behaviour_rating, o.predikat, o.credit_percent, o.tpp_percent
         FROM officer_month AS o
         LEFT JOIN unit_names AS n USING (unit_code)
         WHERE o.month = $month

@@ -273,6 +273,21 @@ def test_officers_page_lists_every_officer_of_the_month(home):
         "Di bawah ekspektasi",
         "Data tidak cukup",
     }
+    # the predikat in words, officer by officer as the snapshot holds it (empty: none)
+    words = {"sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
+             "kurang": "Kurang", "sangat_kurang": "Sangat Kurang", None: ""}  # fmt: skip
+    predikat = dict(
+        read_snapshot(
+            home,
+            "SELECT officer_nip, predikat FROM officer_month WHERE month = $m",
+            {"m": month},
+        )
+    )
+    shown = table_with(at, "officer_nip", "predikat_label")
+    assert {n: p or "" for n, p in zip(shown["officer_nip"], shown["predikat_label"],
+                                       strict=True)} == {
+        n: words[p] for n, p in predikat.items()
+    }  # fmt: skip
 
 
 def test_officers_page_filters_by_unit(home):

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app import data, ui
-from app.i18n import rating_label, t
+from app.i18n import predikat_label, rating_label, t
 
 PROFILE_PAGE = "app_pages/profil_pegawai.py"
 ALL_UNITS = "*"
@@ -109,6 +109,7 @@ table = officers.select(
     "satisfaction_shrunk",
     "score",
     ui.words(officers, "rating", rating_label, "rating_label"),
+    ui.words(officers, "predikat", predikat_label, "predikat_label"),
     "provisional",
 )
 event = st.dataframe(
@@ -144,6 +145,9 @@ event = st.dataframe(
         "score": ui.number_column("col.score", "score", fmt="%.0f"),
         "rating_label": st.column_config.TextColumn(
             t("col.rating"), help=ui.with_definition(t("off.rating_help"), "rating")
+        ),
+        "predikat_label": st.column_config.TextColumn(
+            t("col.predikat"), help=ui.definition_link("predikat")
         ),
         "provisional": st.column_config.CheckboxColumn(
             t("col.provisional"), help=ui.definition_link("provisional")
