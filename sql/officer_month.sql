@@ -54,8 +54,11 @@ SELECT
         $credit_predikat,
         predikat_of(m.rating, coalesce(bm.behaviour_rating, yr.behaviour_rating))
     )),
-    -- the band of the highest min_score the score reaches (indicative, docs/predikat.md)
-    (SELECT arg_max(t.percent, t.min_score) FROM tpp AS t WHERE t.min_score <= m.score)
+    -- the band of the highest min_score the score reaches (indicative, docs/predikat.md);
+    -- none on too little data, like the predikat
+    CASE WHEN m.rating <> 'data_tidak_cukup' THEN
+        (SELECT arg_max(t.percent, t.min_score) FROM tpp AS t WHERE t.min_score <= m.score)
+    END
 FROM month_measures(
     $month_from, $month_to, 'officer', $as_of_date, $shrinkage_k, $reopen_window_days,
     $rating_window_days, $w_resolution, $w_response, $w_satisfaction, $min_judged,

@@ -14,6 +14,7 @@ import yaml
 
 from pipelines.policy import DEFAULT_POLICY, PolicyError, load_policy
 from pipelines.warehouse import connect
+from tests.conftest import read_snapshot
 from tests.test_flags import build_home, recommendation_home
 from tests.test_merging import write_csv
 from tests.test_metrics_hand_cases import BUDI, DEWI
@@ -202,3 +203,18 @@ def test_distribution_rules_become_parallel_parameters():
     assert ("baik", "butuh_perbaikan,kurang", "at_least", 1.0) in rules
     assert ("sangat_kurang", "sangat_baik", "max", 0.0) in rules
     assert len(rules) == 11  # 1 + 2 + 2 + 3 + 3, as in default_policy.yaml
+
+
+def test_tpp_band_by_score_and_none_on_too_little_data(demo_home):
+    """On the demo city: every rated officer-month's tpp_percent is its score's band, worked
+    out here from the Perwal's table; officer-months with too little data get none, even
+    with a score."""
+    rows = read_snapshot(demo_home, "SELECT score, rating, tpp_percent FROM officer_month")
+    bands = [(90, 100), (80, 85), (70, 70), (60, 55), (50, 40), (40, 25), (0, 0)]
+    unrated_with_score = [r for r in rows if r[1] == "data_tidak_cukup" and r[0] is not None]
+    assert unrated_with_score  # the case this guards against exists in the demo
+    assert all(tpp is None for _, _, tpp in unrated_with_score)
+    rated = [r for r in rows if r[1] not in (None, "data_tidak_cukup")]
+    assert rated
+    for score, _, tpp in rated:
+        assert tpp == next(percent for low, percent in bands if score >= low), score
