@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, read_snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -198,11 +198,8 @@ WINDOW = {"width": 1440, "height": 900}
 @pytest.mark.timeout(600)
 def test_every_page_renders(server, browser, home):
     nip, month = _officer_and_month(home)
-    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
-    try:  # the small test city has no recommendations in some months: show one that has
-        (rec_month,) = con.execute("SELECT max(month) FROM recommendations").fetchone()
-    finally:
-        con.close()
+    # the small test city has no recommendations in some months: show one that has
+    ((rec_month,),) = read_snapshot(home, "SELECT max(month) FROM recommendations")
     context = browser.new_context(viewport=WINDOW, locale="id-ID")
     page = context.new_page()
     try:
@@ -462,11 +459,7 @@ def test_click_from_unit_to_officer_to_case(server, browser, home):
 @pytest.mark.timeout(300)
 def test_a_flag_opens_its_case(server, browser, home):
     """The inspectorate's flags link to the flagged case's page."""
-    con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
-    try:
-        (month,) = con.execute("SELECT max(month) FROM flags").fetchone()
-    finally:
-        con.close()
+    ((month,),) = read_snapshot(home, "SELECT max(month) FROM flags")
     context = browser.new_context(viewport=WINDOW, locale="id-ID")
     page = context.new_page()
     try:
@@ -477,14 +470,11 @@ def test_a_flag_opens_its_case(server, browser, home):
         _settle(page, "Kasus", 0)
         _check_clean(page)
         # the first row of the list is one of the month's flagged cases
-        con = duckdb.connect(str(home / "serving" / "rapor.duckdb"), read_only=True)
-        try:
-            flagged = con.execute(
-                "SELECT count(*) FROM flags WHERE month = $m AND case_id = $c",
-                {"m": month, "c": case_id},
-            ).fetchone()[0]
-        finally:
-            con.close()
+        ((flagged,),) = read_snapshot(
+            home,
+            "SELECT count(*) FROM flags WHERE month = $m AND case_id = $c",
+            {"m": month, "c": case_id},
+        )
         assert flagged >= 1
         assert case_id in page.inner_text("body")
     finally:
