@@ -336,9 +336,13 @@ def _not_null(gxe, column: str):
     return gxe.ExpectColumnValuesToNotBeNull(column=column)
 
 
+def _present(family: str, column: str, row: tuple[str, ...]) -> Rule:
+    return Rule(family, f"{column} present on every row", lambda g: _not_null(g, column), row)
+
+
 def _key_rules(key: str, row: tuple[str, ...]) -> list[Rule]:
     return [
-        Rule("keys", f"{key} present on every row", lambda g: _not_null(g, key), row),
+        _present("keys", key, row),
         Rule("keys", f"{key} unique", lambda g: g.ExpectColumnValuesToBeUnique(column=key), row),
     ]
 
@@ -430,12 +434,7 @@ def check_complaints(frame: pd.DataFrame, *, now: dt.datetime) -> list[Outcome]:
             lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["source", "source_id"]),
             row,
         ),
-        Rule(
-            "timestamps",
-            "received_at present on every row",
-            lambda g: _not_null(g, "received_at"),
-            row,
-        ),
+        _present("timestamps", "received_at", row),
         _not_in_future("received_at", now, row),
         _one_of("values", "channel", CHANNELS, "a channel of the contract", row),
         _one_of(
@@ -453,16 +452,9 @@ def check_events(
     row = EVENT_ROW
     rules = [
         *_key_rules("event_key", row),
-        Rule(
-            "keys",
-            "complaint_key present on every row",
-            lambda g: _not_null(g, "complaint_key"),
-            row,
-        ),
+        _present("keys", "complaint_key", row),
         _complaint_staged(row),
-        Rule(
-            "timestamps", "event_at present on every row", lambda g: _not_null(g, "event_at"), row
-        ),
+        _present("timestamps", "event_at", row),
         _not_in_future("event_at", now, row),
         _after_receipt("event_at", row),
         _one_of("values", "event_type", EVENT_TYPES, "an event type of the contract", row),
@@ -574,19 +566,12 @@ def check_ratings(frame: pd.DataFrame, *, now: dt.datetime) -> list[Outcome]:
     """The staged ratings (columns of sql/quality_ratings.sql)."""
     row = RATING_ROW
     rules = [
-        Rule(
-            "keys",
-            "complaint_key present on every row",
-            lambda g: _not_null(g, "complaint_key"),
-            row,
-        ),
+        _present("keys", "complaint_key", row),
         _complaint_staged(row),
-        Rule(
-            "timestamps", "rated_at present on every row", lambda g: _not_null(g, "rated_at"), row
-        ),
+        _present("timestamps", "rated_at", row),
         _not_in_future("rated_at", now, row),
         _after_receipt("rated_at", row),
-        Rule("scores", "score present on every row", lambda g: _not_null(g, "score"), row),
+        _present("scores", "score", row),
         Rule(
             "scores",
             "score a whole number 1 to 5",

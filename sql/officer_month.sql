@@ -48,12 +48,9 @@ SELECT
     m.rating_response_rate, m.reopen_rate,
     m.expected_resolution_rate, m.observed_expected_ratio,
     m.score, m.rating, m.provisional,
-    coalesce(bm.behaviour_rating, yr.behaviour_rating),
-    predikat_of(m.rating, coalesce(bm.behaviour_rating, yr.behaviour_rating)),
-    list_extract($credit_percent, list_position(
-        $credit_predikat,
-        predikat_of(m.rating, coalesce(bm.behaviour_rating, yr.behaviour_rating))
-    )),
+    coalesce(bm.behaviour_rating, yr.behaviour_rating) AS perilaku,
+    predikat_of(m.rating, perilaku) AS predikat,
+    list_extract($credit_percent, list_position($credit_predikat, predikat)),
     -- the band of the highest min_score the score reaches (indicative, docs/predikat.md);
     -- none on too little data, like the predikat
     CASE WHEN m.rating <> 'data_tidak_cukup' THEN

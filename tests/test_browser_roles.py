@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import read_snapshot
 from tests.test_browser import PAGE_TIMEOUT_MS, launch_chromium, serve_app
 from tests.test_users import make_cast
 
@@ -62,10 +63,15 @@ def _open_signed_in(browser, url: str, username: str, password: str = PASSWORD,
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Masuk ke rapor").wait_for(timeout=PAGE_TIMEOUT_MS)
     assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
+    _sign_in_form(page, username, password)
+    return context, page
+
+
+def _sign_in_form(page, username: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form the page shows."""
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    return context, page
 
 
 def _settled(page, heading: str) -> str:
@@ -155,9 +161,7 @@ def test_skpd_head_sees_only_their_unit_and_cannot_open_another_by_url(server, b
         # their own officer opens
         page.goto(f"{server}/profil_pegawai?nip={cast['nip']}&month={month}",
                   wait_until="domcontentloaded")  # fmt: skip
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk", exact=True).click()
+        _sign_in_form(page, "kepala")
         text = _settled(page, "Profil pegawai")
         assert cast["nip"] in text and "Tidak diizinkan" not in text
         assert page.locator('[data-testid="stMetric"]').count() >= 6
@@ -165,9 +169,7 @@ def test_skpd_head_sees_only_their_unit_and_cannot_open_another_by_url(server, b
         # another unit's officer, by editing the URL: refused, nothing of theirs shown
         page.goto(f"{server}/profil_pegawai?nip={cast['other_nip']}&month={month}",
                   wait_until="domcontentloaded")  # fmt: skip
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk", exact=True).click()
+        _sign_in_form(page, "kepala")
         text = _settled(page, "Profil pegawai")
         assert "Tidak diizinkan" in text
         assert page.locator('[data-testid="stMetric"]').count() == 0
@@ -179,12 +181,36 @@ def test_skpd_head_sees_only_their_unit_and_cannot_open_another_by_url(server, b
         # and another unit's officer list, by editing ?unit=
         page.goto(f"{server}/pegawai?unit={cast['other_unit']}&month={month}",
                   wait_until="domcontentloaded")  # fmt: skip
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk", exact=True).click()
+        _sign_in_form(page, "kepala")
         text = _settled(page, "Pegawai (ASN)")
         assert "Tidak diizinkan" in text
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
+
+        # a case their unit never held, by editing ?case=: refused, nothing of it shown
+        ((other_case,),) = read_snapshot(
+            cast["root"],
+            """
+            SELECT min(case_id) FROM cases
+            WHERE coalesce(unit_code, '') <> $u
+              AND case_id NOT IN (SELECT case_id FROM segments WHERE unit_code = $u)
+              AND case_id NOT IN (SELECT case_id FROM holder_facts WHERE unit_code = $u)
+        """,
+            {"u": unit},
+        )
+        page.goto(f"{server}/kasus?case={other_case}", wait_until="domcontentloaded")
+        _sign_in_form(page, "kepala")
+        text = _settled(page, "Kasus")
+        assert f"Kasus {other_case} tidak pernah dipegang unit Anda ({unit})" in text
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+
+        # their own unit's confidential case opens, its text hidden
+        page.goto(f"{server}/kasus?case={cast['case_id']}", wait_until="domcontentloaded")
+        _sign_in_form(page, "kepala")
+        text = _settled(page, "Kasus")
+        assert cast["case_id"] in text and "rahasia" in text
+        assert cast["title"] not in text
+        assert page.locator('[data-testid="stDataFrame"]').count() == 4
 
         # sign out: back to the form
         page.get_by_role("button", name="Keluar").click()

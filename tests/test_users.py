@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import shutil
 import stat
-from pathlib import Path
 
 import pytest
 import yaml
@@ -26,14 +25,8 @@ from pipelines.users import (
     verify_password,
 )
 from tests.conftest import read_snapshot
+from tests.test_app import OFFICERS, PROFILE, run_app
 
-APP = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
-OVERVIEW, OFFICERS, PROFILE = (
-    "app_pages/ikhtisar.py",
-    "app_pages/pegawai.py",
-    "app_pages/profil_pegawai.py",
-)
-TIMEOUT = 120
 AS_OF_MONTH = "(SELECT strftime(as_of_date, '%Y-%m') FROM snapshot_info)"
 PASSWORD = "sandi-yang-panjang-1"
 FAILED = "Nama pengguna atau kata sandi salah."
@@ -256,15 +249,6 @@ def roles_home(cast, monkeypatch) -> dict:
     return cast
 
 
-def open_app(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page:
-        at.switch_page(page)
-    return at.run()
-
-
 def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     at.text_input[0].input(username)
     at.text_input[1].input(password)
@@ -284,19 +268,19 @@ def everything(at: AppTest) -> str:
 def test_without_a_users_file_the_app_is_open_and_says_so(demo_home, monkeypatch):
     monkeypatch.setenv("RAPOR_HOME", str(demo_home))
     monkeypatch.delenv("RAPOR_REQUIRE_SIGNIN", raising=False)
-    at = open_app(OFFICERS)
+    at = run_app(OFFICERS)
     assert not at.exception
     assert any("Tanpa login" in w.value for w in at.sidebar.warning)
     assert at.dataframe
     monkeypatch.setenv("RAPOR_REQUIRE_SIGNIN", "1")
-    at = open_app(OFFICERS)
+    at = run_app(OFFICERS)
     assert any("RAPOR_REQUIRE_SIGNIN" in e.value for e in at.error)
     assert not shows_data(at)
 
 
 @pytest.mark.parametrize("page", [None, OFFICERS, PROFILE, "app_pages/mutu.py"])
 def test_every_page_asks_for_sign_in_first(roles_home, page):
-    at = open_app(page, nip=roles_home["nip"], month=roles_home["month"])
+    at = run_app(page, nip=roles_home["nip"], month=roles_home["month"])
     assert not at.exception
     assert [x.value for x in at.title] == ["Masuk ke rapor"]
     assert not shows_data(at)
@@ -304,16 +288,16 @@ def test_every_page_asks_for_sign_in_first(roles_home, page):
 
 
 def test_wrong_password_and_unknown_user_get_the_same_message(roles_home):
-    at = sign_in(open_app(), "kepala", "wrong-password")
+    at = sign_in(run_app(), "kepala", "wrong-password")
     assert [e.value for e in at.error] == [FAILED]
     assert not shows_data(at)
-    at = sign_in(open_app(), "no-such-user", PASSWORD)
+    at = sign_in(run_app(), "no-such-user", PASSWORD)
     assert [e.value for e in at.error] == [FAILED]
     assert [x.value for x in at.title] == ["Masuk ke rapor"]
 
 
 def test_the_requested_page_opens_after_sign_in(roles_home):
-    at = sign_in(open_app(PROFILE, nip=roles_home["nip"], month=roles_home["month"]),
+    at = sign_in(run_app(PROFILE, nip=roles_home["nip"], month=roles_home["month"]),
                  "bkpsdm")  # fmt: skip
     assert not at.exception and not at.error
     assert [x.value for x in at.title] == ["Profil pegawai"]
@@ -323,7 +307,7 @@ def test_the_requested_page_opens_after_sign_in(roles_home):
 
 @pytest.mark.parametrize("username", ["pimpinan", "bkpsdm", "inspektur"])
 def test_leadership_hr_and_inspectorate_see_every_unit(roles_home, username):
-    at = sign_in(open_app(OFFICERS, month=roles_home["month"]), username)
+    at = sign_in(run_app(OFFICERS, month=roles_home["month"]), username)
     assert not at.exception and not at.error
     listed = set(at.dataframe[0].value["unit_code"])
     expected = {u for (u,) in read_snapshot(roles_home["root"],
@@ -336,7 +320,7 @@ def test_leadership_hr_and_inspectorate_see_every_unit(roles_home, username):
                          [("pimpinan", False), ("bkpsdm", False), ("inspektur", True),
                           ("kepala", False)])  # fmt: skip
 def test_confidential_text_only_for_the_inspectorate(roles_home, username, sees_text):
-    at = sign_in(open_app(PROFILE, nip=roles_home["nip"], month=roles_home["month"]), username)
+    at = sign_in(run_app(PROFILE, nip=roles_home["nip"], month=roles_home["month"]), username)
     assert not at.exception and not at.error
     cases = next(f.value for f in at.dataframe if "title" in f.value.columns)
     shown = cases.loc[cases["case_id"] == roles_home["case_id"], "title"].tolist()
@@ -346,7 +330,7 @@ def test_confidential_text_only_for_the_inspectorate(roles_home, username, sees_
 
 def test_skpd_head_sees_only_their_unit(roles_home):
     unit, month = roles_home["unit"], roles_home["month"]
-    at = sign_in(open_app(OFFICERS, month=month), "kepala")
+    at = sign_in(run_app(OFFICERS, month=month), "kepala")
     assert not at.exception and not at.error
     officers = at.dataframe[0].value
     expected = {n for (n,) in read_snapshot(roles_home["root"],
@@ -366,7 +350,7 @@ def test_skpd_head_sees_only_their_unit(roles_home):
 
 def test_skpd_head_cannot_open_another_units_officer_by_url(roles_home):
     other = roles_home["other_nip"]
-    at = sign_in(open_app(PROFILE, nip=other, month=roles_home["month"]), "kepala")
+    at = sign_in(run_app(PROFILE, nip=other, month=roles_home["month"]), "kepala")
     assert not at.exception
     assert len(at.error) == 1 and "Tidak diizinkan" in at.error[0].value
     assert not shows_data(at)
@@ -378,13 +362,13 @@ def test_skpd_head_cannot_open_another_units_officer_by_url(roles_home):
     assert data.officer_postings(snap, other, viewer).is_empty()
     assert data.officer_cases(snap, other, roles_home["month"], viewer).is_empty()
 
-    at = sign_in(open_app(OFFICERS, unit=roles_home["other_unit"]), "kepala")
+    at = sign_in(run_app(OFFICERS, unit=roles_home["other_unit"]), "kepala")
     assert len(at.error) == 1 and roles_home["other_unit"] in at.error[0].value
     assert not shows_data(at)
 
 
 def test_sign_out_and_a_removed_user(roles_home, tmp_path, monkeypatch):
-    at = sign_in(open_app(OFFICERS), "pimpinan")
+    at = sign_in(run_app(OFFICERS), "pimpinan")
     assert at.dataframe
     at.sidebar.button(key="sign_out").click().run()
     assert [x.value for x in at.title] == ["Masuk ke rapor"] and not shows_data(at)
@@ -393,7 +377,7 @@ def test_sign_out_and_a_removed_user(roles_home, tmp_path, monkeypatch):
     root = tmp_path / "home"
     shutil.copytree(roles_home["root"], root)
     monkeypatch.setenv("RAPOR_HOME", str(root))
-    at = sign_in(open_app(OFFICERS), "bkpsdm")
+    at = sign_in(run_app(OFFICERS), "bkpsdm")
     assert at.dataframe
     users_mod.remove_user(Home(root), "bkpsdm")
     at.run()
