@@ -63,9 +63,10 @@ if unit_row is not None:
             t("off.unit_rate_note", met=ui.fmt_int(unit_row[f"{kind}_met"]),
               due=ui.fmt_int(unit_row[f"{kind}_due"]), interval=interval)
         )  # fmt: skip
+    median = unit_row["resolution_wd_median"]
     cols[3].metric(
         t("col.median_wd"),
-        ui.fmt_wd(unit_row["resolution_wd_median"]),
+        ui.MISSING if median is None else f"{ui.fmt_num(median, 1)} {t('wd.short')}",
         help=ui.definition_link("resolution_wd_median"),
         border=True,
     )
@@ -74,12 +75,12 @@ if unit_row is not None:
           overdue=ui.fmt_int(unit_row["overdue_backlog_end"]))
     )  # fmt: skip
     cols[4].metric(
-        t("col.rating"),
-        rating_label(unit_row["rating"]) or ui.MISSING,
+        t("prof.metric_rating"),
+        ui.fmt_num(unit_row["score"], 0),
         help=ui.definition_link("rating"),
         border=True,
     )
-    cols[4].caption(f"{t('col.score')}: {ui.fmt_num(unit_row['score'], 0)}")
+    cols[4].markdown(ui.rating_badge(unit_row["rating"]))
 
 if officers.is_empty():
     st.info(t("off.empty", month=month))
