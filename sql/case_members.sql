@@ -44,8 +44,10 @@ WITH unlinked AS (
     FROM stg_complaints
     ANTI JOIN unlinked USING (complaint_key)
 ), shared_keys AS (
-    -- reporter rule: only complaints whose reporter, category and place recur can merge
-    SELECT reporter_hash, category, place
+    -- reporter rule: only complaints whose reporter, category and place recur can merge.
+    -- Grouped by one hash of the three (much cheaper than three strings): a collision only
+    -- lets a few more complaints into the window below, which compares the strings.
+    SELECT hash(reporter_hash, category, place) AS shared_key
     FROM keyed
     WHERE reporter_hash IS NOT NULL
     GROUP BY ALL
@@ -55,7 +57,9 @@ WITH unlinked AS (
         lag(complaint_key) OVER w AS a,
         complaint_key AS b,
         epoch(received_at - lag(received_at) OVER w) / 86400 AS gap_days
-    FROM keyed SEMI JOIN shared_keys USING (reporter_hash, category, place)
+    FROM keyed
+    WHERE reporter_hash IS NOT NULL
+        AND hash(reporter_hash, category, place) IN (SELECT shared_key FROM shared_keys)
     WINDOW w AS (PARTITION BY reporter_hash, category, place ORDER BY received_at, complaint_key)
     QUALIFY gap_days <= $merge_window_days
 ), seekers AS (

@@ -30,17 +30,12 @@ SELECT strftime(start_at, '%Y-%m') AS month, unit_code, officer_nip, 'received' 
        CAST(NULL AS INTEGER) AS wd, CAST(NULL AS INTEGER) AS score, CAST(NULL AS BOOLEAN) AS flag
 FROM segments WHERE kind = 'holder'
 UNION ALL
-SELECT k.due_month, s.unit_code, s.officer_nip, 'response', k.case_key, NULL, k.met,
+-- a response clock is its holder segment's; the forwarding clock is segment 0's (the admin's)
+SELECT k.due_month, s.unit_code, s.officer_nip, k.clock, k.case_key, NULL, k.met,
        k.elapsed_wd, NULL, NULL
 FROM clocks AS k
 JOIN segments AS s USING (case_key, segment_no)
-WHERE k.clock = 'response' AND k.judged
-UNION ALL
-SELECT k.due_month, s.unit_code, s.officer_nip, 'forwarding', k.case_key, NULL, k.met,
-       k.elapsed_wd, NULL, NULL
-FROM clocks AS k
-JOIN segments AS s ON s.case_key = k.case_key AND s.segment_no = 0
-WHERE k.clock = 'forwarding' AND k.judged
+WHERE k.clock IN ('response', 'forwarding') AND k.judged
 UNION ALL
 SELECT resolution_judged_month, credited_unit_code, credited_officer_nip, 'resolution',
        case_key, category, resolution_met, resolution_wd, NULL, NULL
@@ -48,41 +43,34 @@ FROM cases WHERE resolution_judged_month IS NOT NULL;
 
 -- the facts of an instant, credited to whoever held the case then: the final resolution
 -- (with its working days and whether it was rated in time), every resolution (reopened
--- within the window?), every rating
+-- within the window?), every rating; one join to the segments for all three
 INSERT INTO holder_facts
-SELECT strftime(c.resolved_at, '%Y-%m'), s.unit_code, s.officer_nip, 'resolved', c.case_key,
-       NULL, NULL, c.resolution_wd, NULL,
-       c.rated_at IS NOT NULL
-           AND c.rated_at <= c.resolved_at + to_days(CAST($rating_window_days AS INTEGER))
-FROM cases AS c
-LEFT JOIN segments AS s
-    ON s.case_key = c.case_key AND s.start_at <= c.resolved_at
-    AND (s.next_start_at IS NULL OR c.resolved_at < s.next_start_at)
-WHERE c.resolved_at IS NOT NULL;
-
-INSERT INTO holder_facts
-SELECT strftime(r.event_at, '%Y-%m'), s.unit_code, s.officer_nip, 'resolution_event',
-       r.case_key, NULL, NULL, NULL, NULL,
-       coalesce(r.next_type = 'reopened'
-                AND r.next_at <= r.event_at + to_days(CAST($reopen_window_days AS INTEGER)),
-                false)
-FROM case_closings AS r
-LEFT JOIN segments AS s
-    ON s.case_key = r.case_key AND s.start_at <= r.event_at
-    AND (s.next_start_at IS NULL OR r.event_at < s.next_start_at)
-WHERE r.event_type = 'resolved';
-
-INSERT INTO holder_facts
-WITH rated AS (
-    SELECT m.case_key, r.rated_at, r.score, r.resolved
+WITH instants AS (
+    SELECT c.case_key, c.resolved_at AS at_time, 'resolved' AS fact, c.resolution_wd AS wd,
+           CAST(NULL AS INTEGER) AS score,
+           c.rated_at IS NOT NULL
+               AND c.rated_at <= c.resolved_at + to_days(CAST($rating_window_days AS INTEGER))
+               AS flag
+    FROM cases AS c
+    WHERE c.resolved_at IS NOT NULL
+    UNION ALL
+    SELECT r.case_key, r.event_at, 'resolution_event', NULL, NULL,
+           coalesce(r.next_type = 'reopened'
+                    AND r.next_at <= r.event_at
+                                     + to_days(CAST($reopen_window_days AS INTEGER)),
+                    false)
+    FROM case_closings AS r
+    WHERE r.event_type = 'resolved'
+    UNION ALL
+    SELECT m.case_key, r.rated_at, 'rating', NULL, r.score, r.resolved
     FROM stg_ratings AS r JOIN case_members AS m USING (complaint_key)
 )
-SELECT strftime(r.rated_at, '%Y-%m'), s.unit_code, s.officer_nip, 'rating', r.case_key,
-       NULL, NULL, NULL, r.score, r.resolved
-FROM rated AS r
+SELECT strftime(i.at_time, '%Y-%m'), s.unit_code, s.officer_nip, i.fact, i.case_key, NULL,
+       NULL, i.wd, i.score, i.flag
+FROM instants AS i
 LEFT JOIN segments AS s
-    ON s.case_key = r.case_key AND s.start_at <= r.rated_at
-    AND (s.next_start_at IS NULL OR r.rated_at < s.next_start_at);
+    ON s.case_key = i.case_key AND s.start_at <= i.at_time
+    AND (s.next_start_at IS NULL OR i.at_time < s.next_start_at);
 
 -- the backlog at each month end: cases open then, with their holder then
 INSERT INTO holder_facts

@@ -3,7 +3,8 @@
 -- holder segment that lasts until the next one. A holder segment's response clock ends at
 -- the holder's first responded, resolved, archived or rejected, or at the next forward /
 -- reassignment, whichever comes first.
--- Every event carries its segment_no (case_events.sql), so a segment is a GROUP BY.
+-- Every event carries its segment_no (case_events.sql): a segment's start is its first
+-- event, and its first act a GROUP BY over the acts alone.
 CREATE OR REPLACE TABLE segments AS
 WITH heads AS (
     SELECT case_key, received_at FROM case_members WHERE member_count = 1
@@ -15,26 +16,33 @@ WITH heads AS (
     FROM case_events
     WHERE event_type = 'verified'
     GROUP BY case_key
-), holder AS (
+), transfers AS (
     -- a holder segment's first event is the forward / reassignment that starts it
-    SELECT
-        case_key,
-        segment_no,
-        min(event_at) AS start_at,
-        arg_min(event_type, seq) AS start_type,
-        arg_min_null(unit_code, seq) AS unit_code,
-        -- forwarded to a unit without naming an officer: the first officer who acts holds it
-        -- (arg_min skips NULLs: the first officer named in the segment)
-        arg_min(officer_nip, seq) AS officer_nip,
-        min(event_at) FILTER (
-            WHERE event_type IN ('responded', 'resolved', 'archived', 'rejected')
-        ) AS acted_at,
-        arg_min(event_type, seq) FILTER (
-            WHERE event_type IN ('responded', 'resolved', 'archived', 'rejected')
-        ) AS acted_type
+    SELECT case_key, segment_no, event_at AS start_at, event_type AS start_type, unit_code,
+           officer_nip
     FROM case_events
-    WHERE segment_no > 0
+    WHERE event_type IN ('forwarded', 'reassigned')
+), acts AS (
+    -- the holder's first act in the segment
+    SELECT case_key, segment_no, min(event_at) AS acted_at,
+           arg_min(event_type, seq) AS acted_type
+    FROM case_events
+    WHERE segment_no > 0 AND event_type IN ('responded', 'resolved', 'archived', 'rejected')
     GROUP BY case_key, segment_no
+), named AS (
+    -- forwarded to a unit without naming an officer: the first officer who acts holds it
+    -- (arg_min skips NULLs: the first officer named in the segment)
+    SELECT case_key, segment_no, arg_min(officer_nip, seq) AS officer_nip
+    FROM case_events
+    SEMI JOIN (SELECT case_key, segment_no FROM transfers WHERE officer_nip IS NULL)
+        USING (case_key, segment_no)
+    GROUP BY case_key, segment_no
+), holder AS (
+    SELECT t.case_key, t.segment_no, t.start_at, t.start_type, t.unit_code,
+           coalesce(t.officer_nip, n.officer_nip) AS officer_nip, a.acted_at, a.acted_type
+    FROM transfers AS t
+    LEFT JOIN acts AS a USING (case_key, segment_no)
+    LEFT JOIN named AS n USING (case_key, segment_no)
 ), starts AS (
     SELECT case_key, segment_no, start_at, 'holder' AS kind, unit_code, officer_nip,
            acted_at, acted_type
