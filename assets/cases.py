@@ -34,7 +34,9 @@ def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Materialize
 @dg.asset(group_name="cases", deps=["cases"], pool=WAREHOUSE_POOL, kinds={"duckdb"})
 def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """Every countable fact (segment received, deadline judged, resolution, rating, backlog
-    at month end) with its month and the unit and officer it is credited to."""
+    at month end) with its month and the unit and officer it is credited to. In the
+    warehouse a view: received and judged facts are rows of segments, clocks and cases;
+    `holder_instants` holds the rest, whose holder is looked up at an instant."""
     with rapor.warehouse() as con:
         run_stage(con, "facts", rapor.sql_params())
         months = con.execute("SELECT min(month), max(month), count(*) FROM holder_facts").fetchone()

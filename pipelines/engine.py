@@ -38,8 +38,21 @@ STAGES: dict[str, list[str]] = {
 MONTH_STAGES = ("officer_month", "unit_month", "tenant_month")
 
 
+# tables of an older warehouse that are views now: dropped before the view is created
+NOW_VIEWS = {"facts": ["holder_facts"]}
+
+
 def run_stage(con, stage: str, params: dict, timings: dict | None = None) -> None:
     """Run one stage's SQL files; with `timings`, record seconds per file."""
+    for name in NOW_VIEWS.get(stage, []):
+        kind = con.execute(
+            "SELECT table_type FROM information_schema.tables"
+            " WHERE table_catalog = current_database() AND table_schema = 'main'"
+            " AND table_name = $name",
+            {"name": name},
+        ).fetchall()
+        if kind == [("BASE TABLE",)]:
+            con.execute(f"DROP TABLE main.{name}")  # a name from NOW_VIEWS, not a value
     for name in STAGES[stage]:
         started = time.perf_counter()
         run_sql(con, name, params)

@@ -43,6 +43,9 @@ WITH last_holder AS (
     SELECT case_key, unit_code, officer_nip, calendar_key
     FROM segments
     WHERE next_start_at IS NULL
+), admin AS (
+    -- segment 0: the admin, credited with the forwarding clock
+    SELECT case_key, unit_code, officer_nip FROM segments WHERE segment_no = 0
 ), members AS (
     -- most cases have one member: only the merged ones need grouping
     SELECT case_key, case_id, received_at, [channel] AS channels, member_count
@@ -89,10 +92,13 @@ SELECT
     END AS status,
     h.unit_code,
     h.officer_nip,
-    h.calendar_key
+    h.calendar_key,
+    a.unit_code AS admin_unit_code,
+    a.officer_nip AS admin_officer_nip
 FROM members AS m
 JOIN stg_complaints AS c ON c.complaint_key = m.case_key
 LEFT JOIN case_lifecycle AS l USING (case_key)
-LEFT JOIN last_holder AS h USING (case_key);
+LEFT JOIN last_holder AS h USING (case_key)
+LEFT JOIN admin AS a USING (case_key);
 
 DROP TABLE case_lifecycle;

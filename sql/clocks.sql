@@ -6,16 +6,20 @@
 -- Clarification pauses stop the response and resolution clocks: the working days d with
 -- date(requested) < d <= date(clarified) are not counted, and push the deadline back.
 -- An open clock is measured up to $as_of_date; an open pause runs up to it too.
+-- A forwarding or response clock belongs to one holder, who is credited with it: the
+-- admin (segment 0) or the holder segment (holder_unit_code, holder_officer_nip). The
+-- resolution clock spans holders; cases.sql says whom it is credited to.
 CREATE OR REPLACE TABLE clocks AS
 WITH clock_list AS (
     SELECT case_key, 0 AS segment_no, 'forwarding' AS clock, received_at AS start_at,
            admin_acted_at AS end_at, 'tenant-5d' AS calendar_key,
            CAST($forwarding_wd AS INTEGER) AS allowed_wd, false AS pausable,
-           CAST(NULL AS DATE) AS fixed_due_date
+           CAST(NULL AS DATE) AS fixed_due_date, admin_unit_code AS holder_unit_code,
+           admin_officer_nip AS holder_officer_nip
     FROM case_heads
     UNION ALL
     SELECT case_key, segment_no, 'response', start_at, response_end_at, calendar_key,
-           CAST($response_wd AS INTEGER), true, NULL
+           CAST($response_wd AS INTEGER), true, NULL, unit_code, officer_nip
     FROM segments
     WHERE kind = 'holder'
     UNION ALL
@@ -30,7 +34,9 @@ WITH clock_list AS (
                ELSE $due_pengaduan
            END AS INTEGER),
            true,
-           CASE WHEN $use_source_due_at THEN CAST(source_due_at AS DATE) END
+           CASE WHEN $use_source_due_at THEN CAST(source_due_at AS DATE) END,
+           NULL,  -- spans holders: cases.sql credits it
+           NULL
     FROM case_heads
     WHERE status NOT IN ('archived', 'rejected')
 ), base AS (
@@ -116,7 +122,9 @@ SELECT
         WHEN m.fixed_due_date IS NOT NULL THEN CAST(m.end_at AS DATE) <= m.fixed_due_date
         ELSE m.elapsed_wd <= m.allowed_wd
     END AS met,
-    strftime(coalesce(m.fixed_due_date, d.day), '%Y-%m') AS due_month
+    strftime(coalesce(m.fixed_due_date, d.day), '%Y-%m') AS due_month,
+    m.holder_unit_code,
+    m.holder_officer_nip
 FROM measured AS m
 LEFT JOIN calendar_days AS d
     ON d.calendar_key = m.calendar_key AND d.wd_index = m.due_idx AND d.is_working_day;

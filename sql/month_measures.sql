@@ -13,8 +13,22 @@ WITH monthly_ratings AS (
 ), monthly_categories AS (
     SELECT month, category, count(*) AS due, count(*) FILTER (WHERE met) AS met
     FROM holder_facts WHERE fact = 'resolution' GROUP BY month, category
+), facts AS (
+    SELECT
+        month,
+        CASE grain WHEN 'officer' THEN officer_nip WHEN 'unit' THEN unit_code
+                   ELSE 'all' END AS holder,
+        fact,
+        CASE WHEN fact = 'resolution' THEN category END AS category,
+        met,
+        flag,
+        score,
+        wd
+    FROM holder_facts
+    WHERE month BETWEEN month_from AND month_to
 ), months AS (
-    SELECT DISTINCT month FROM holder_facts WHERE month BETWEEN month_from AND month_to
+    -- the months with facts: the others have no rows to join the trailing means to
+    SELECT DISTINCT month FROM facts
 ), window_months AS (
     -- each month with the 12 months ending with it
     SELECT m.month, strftime(CAST(m.month || '-01' AS DATE) - to_months(k), '%Y-%m') AS back
@@ -30,19 +44,6 @@ WITH monthly_ratings AS (
     SELECT w.month, c.category, CAST(sum(c.met) / sum(c.due) AS DECIMAL(38, 18)) AS rate
     FROM window_months AS w JOIN monthly_categories AS c ON c.month = w.back
     GROUP BY w.month, c.category
-), facts AS (
-    SELECT
-        month,
-        CASE grain WHEN 'officer' THEN officer_nip WHEN 'unit' THEN unit_code
-                   ELSE 'all' END AS holder,
-        fact,
-        CASE WHEN fact = 'resolution' THEN category END AS category,
-        met,
-        flag,
-        score,
-        wd
-    FROM holder_facts
-    WHERE month BETWEEN month_from AND month_to
 ), counted AS (
     -- counts per fact (and per category for resolution deadlines) first, columns after:
     -- one narrow aggregation over the facts instead of a filtered one per measure

@@ -68,7 +68,7 @@ LEFT JOIN ref_officers AS o
         BETWEEN o.valid_from AND coalesce(o.valid_to, DATE '9999-12-31')
 LEFT JOIN (
     SELECT month, officer_nip, mode(unit_code) AS unit_code
-    FROM holder_facts GROUP BY ALL
+    FROM holder_facts WHERE month BETWEEN $month_from AND $month_to GROUP BY ALL
 ) AS home ON home.month = m.month AND home.officer_nip = m.holder
 -- perilaku kerja from HR: the month's own rating, else the year's
 LEFT JOIN ref_behaviour_ratings AS bm ON bm.nip = m.holder AND bm.period = m.month

@@ -7,6 +7,7 @@ Every expected number below was worked out by hand from tests/fixtures/kota_uji 
 import datetime as dt
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.runner import instance_for, run_pipeline
@@ -141,3 +142,24 @@ def test_runs_are_recorded_in_the_home_dagster_instance(published):
     for run_id in summary.runs:
         run = instance.get_run_by_id(run_id)
         assert run is not None and run.status == dg.DagsterRunStatus.SUCCESS
+
+
+def test_a_warehouse_whose_holder_facts_is_a_table_is_upgraded(published):
+    """Before 2026-11-29 holder_facts was a table; it is now a view over segments, clocks,
+    cases and holder_instants. A rerun on an older warehouse replaces the table with the
+    view and the published facts stay the same."""
+    home, _ = published
+    query = "SELECT * FROM holder_facts ORDER BY ALL"
+    before = read_snapshot(home, query)
+    with duckdb.connect(str(home.warehouse_path)) as con:
+        con.execute("CREATE TABLE facts_then AS FROM holder_facts")
+        con.execute("DROP VIEW holder_facts")
+        con.execute("ALTER TABLE facts_then RENAME TO holder_facts")
+    run_pipeline(home)
+    with duckdb.connect(str(home.warehouse_path), read_only=True) as con:
+        kind = con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'holder_facts'"
+        ).fetchall()
+    assert kind == [("VIEW",)]
+    assert read_snapshot(home, query) == before
+    assert len(before) > 10
