@@ -174,9 +174,7 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                 {"runs": runs},
             ).fetchall(),
             distribution_rules=one("SELECT count(*) FROM predikat_distribution"),
-            distribution_broken=one(
-                "SELECT count(*) FROM predikat_distribution WHERE NOT passed"
-            ),
+            distribution_broken=one("SELECT count(*) FROM predikat_distribution WHERE NOT passed"),
         )
     finally:
         con.close()
