@@ -306,6 +306,29 @@ SCENARIOS = [
                          "received_at": dt.datetime(2025, 6, 2, 8), "resolution_wd": 4}},
         officer_month={(BUDI, "2025-06"): {"received": 1, "resolved": 1}},
     ),
+    Scenario(
+        name="forwarded_to_a_unit_without_an_officer",
+        # Mon 16 Jun 08:00, forwarded to DPU the same morning naming no officer; Budi is the
+        # first officer who acts in the segment, so he holds it. After 16 Jun: 17(1), 18(2)
+        complaints=[complaint("N", "2025-06-16 08:00:00")],
+        events=[
+            ("N", "2025-06-16 08:30:00", "verified", "KOMINFO", ADMIN),
+            ("N", "2025-06-16 10:00:00", "forwarded", "DPU", ""),
+            ("N", "2025-06-18 09:00:00", "responded", "DPU", BUDI),
+            ("N", "2025-06-20 15:00:00", "resolved", "DPU", BUDI),
+        ],
+        as_of="2025-08-31",
+        cases={"s:N": {"officer_nip": BUDI, "credited_officer_nip": BUDI, "resolution_wd": 4}},
+        clocks={
+            ("s:N", "forwarding", 0): {"elapsed_wd": 0, "met": True,
+                                       "holder_unit_code": "KOMINFO",
+                                       "holder_officer_nip": ADMIN},
+            ("s:N", "response", 1): {"elapsed_wd": 2, "met": True, "holder_unit_code": "DPU",
+                                     "holder_officer_nip": BUDI},
+        },
+        officer_month={(BUDI, "2025-06"): {"received": 1, "response_due": 1,
+                                           "response_met": 1, "resolved": 1}},
+    ),
 ]
 # fmt: on
 
