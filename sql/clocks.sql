@@ -10,7 +10,9 @@
 -- admin (segment 0) or the holder segment (holder_unit_code, holder_officer_nip). The
 -- resolution clock spans holders; cases.sql says whom it is credited to.
 CREATE OR REPLACE TABLE clocks AS
-WITH clock_list AS (
+-- (clock_list is read twice, by base and by pause_parts: recomputing it is cheaper than
+-- holding all its rows in memory)
+WITH clock_list AS NOT MATERIALIZED (
     SELECT case_key, 0 AS segment_no, 'forwarding' AS clock, received_at AS start_at,
            admin_acted_at AS end_at, 'tenant-5d' AS calendar_key,
            CAST($forwarding_wd AS INTEGER) AS allowed_wd, false AS pausable,
@@ -56,20 +58,29 @@ WITH clock_list AS (
     LEFT JOIN calendar_days AS f
         ON f.calendar_key = k.calendar_key AND f.day = k.fixed_due_date
 ), pause_parts AS (
+    -- the pauses within each pausable clock (few clocks have one: the calendar lookups
+    -- come after the join)
     SELECT
-        b.case_key, b.clock, b.segment_no, b.start_idx, b.allowed_wd, b.eval_idx,
+        k.case_key, k.clock, k.segment_no, s.wd_index AS start_idx, k.allowed_wd,
+        coalesce(e.wd_index, n.wd_index) AS eval_idx,
         p.pause_no,
         p.resumed_at IS NULL AS still_paused,
         pi.wd_index AS pause_idx,
         ri.wd_index AS resume_idx
-    FROM base AS b
+    FROM clock_list AS k
     JOIN case_pauses AS p
-        ON p.case_key = b.case_key AND b.pausable
-        AND p.paused_at >= b.start_at AND (b.end_at IS NULL OR p.paused_at < b.end_at)
+        ON p.case_key = k.case_key AND k.pausable
+        AND p.paused_at >= k.start_at AND (k.end_at IS NULL OR p.paused_at < k.end_at)
+    JOIN calendar_days AS s
+        ON s.calendar_key = k.calendar_key AND s.day = CAST(k.start_at AS DATE)
+    LEFT JOIN calendar_days AS e
+        ON e.calendar_key = k.calendar_key AND e.day = CAST(k.end_at AS DATE)
+    JOIN calendar_days AS n
+        ON n.calendar_key = k.calendar_key AND n.day = CAST($as_of_date AS DATE)
     JOIN calendar_days AS pi
-        ON pi.calendar_key = b.calendar_key AND pi.day = CAST(p.paused_at AS DATE)
+        ON pi.calendar_key = k.calendar_key AND pi.day = CAST(p.paused_at AS DATE)
     JOIN calendar_days AS ri
-        ON ri.calendar_key = b.calendar_key
+        ON ri.calendar_key = k.calendar_key
         AND ri.day = CAST(coalesce(p.resumed_at, CAST($as_of_date AS DATE)) AS DATE)
 ), pause_running AS (
     SELECT
