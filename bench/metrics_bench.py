@@ -10,6 +10,8 @@ For each scale (in millions of complaints) it reports wall time and peak memory 
               median and p90): what the engine itself can do, the floor;
   pandas      a straightforward pandas version (row-wise `apply` with `busday_count`
               per case), run on a sample and extrapolated linearly.
+After the rapor build it also times copying every table the build stored: what storing
+them costs, apart from computing them.
 Each measurement runs in its own process so its peak memory (max RSS) is its own.
 
 Data: the demo generator's city at 1M complaints, ingested once (ingestion is not part
