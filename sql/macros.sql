@@ -21,6 +21,12 @@ CREATE OR REPLACE MACRO nip_problem(nip) AS
         ELSE NULL
     END;
 
+-- Why an HR rating period (reference/*_ratings.csv) is not YYYY-MM or YYYY, or NULL when
+-- it is; `period` is the value as read, shown in the reason.
+CREATE OR REPLACE MACRO period_problem(period) AS
+    CASE WHEN NOT regexp_full_match(coalesce(trim(period), ''), '[0-9]{4}(-(0[1-9]|1[0-2]))?')
+        THEN 'period must be YYYY-MM or YYYY: got ' || coalesce(period, '(empty)') END;
+
 -- An ISO 8601 text as a local TIMESTAMP of the tenant. A value with an offset (or Z) is
 -- converted to the tenant's zone; a value without one is already local. NULL if unparsable.
 CREATE OR REPLACE MACRO parse_local_ts(txt, tz) AS

@@ -21,8 +21,7 @@ SELECT
     coalesce(
         file_problem,
         'invalid NIP: ' || nip_problem(nip_t),
-        CASE WHEN NOT regexp_full_match(coalesce(period_t, ''), '[0-9]{4}(-(0[1-9]|1[0-2]))?')
-            THEN 'period must be YYYY-MM or YYYY: got ' || coalesce(period, '(empty)') END,
+        period_problem(period),
         CASE WHEN rating_t IS NULL OR rating_t NOT IN (
                 'di_atas_ekspektasi', 'sesuai_ekspektasi', 'di_bawah_ekspektasi')
             THEN 'behaviour_rating must be di_atas_ekspektasi, sesuai_ekspektasi or '
@@ -61,8 +60,7 @@ SELECT
         file_problem,
         CASE WHEN unit_code_t IS NOT NULL AND unit_code_t NOT IN (SELECT unit_code FROM ref_units)
             THEN 'unknown unit: ' || unit_code_t END,
-        CASE WHEN NOT regexp_full_match(coalesce(period_t, ''), '[0-9]{4}(-(0[1-9]|1[0-2]))?')
-            THEN 'period must be YYYY-MM or YYYY: got ' || coalesce(period, '(empty)') END,
+        period_problem(period),
         CASE WHEN rating_t IS NULL OR rating_t NOT IN (
                 'istimewa', 'baik', 'butuh_perbaikan', 'kurang', 'sangat_kurang')
             THEN 'organisation_rating must be istimewa, baik, butuh_perbaikan, kurang or '
