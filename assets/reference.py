@@ -37,7 +37,7 @@ def reference_data(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Ma
     with rapor.warehouse() as con:
         for table, frame in frames.items():
             replace_table(con, f"raw_{table}", frame)
-        run_stage(con, "reference", {})
+        run_stage(con, "reference", {"now": rapor.now_local()})
         meta = {
             "units": count(con, "ref_units"),
             "officers": count(con, "ref_officers"),

@@ -119,7 +119,7 @@ def cmd_calendar(args) -> int:
     con = connect(":memory:")  # the overrides go through the same checks as in a run
     for table, frame in read_reference(home).items():
         replace_table(con, f"raw_{table}", frame)
-    run_stage(con, "reference", {})
+    run_stage(con, "reference", {"now": home.tenant.now_local()})
     overrides = con.sql(
         "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
     ).pl()

@@ -91,7 +91,7 @@ def load_home_inputs(home, con) -> None:
 
     for table, frame in read_reference(home).items():
         replace_table(con, f"raw_{table}", frame)
-    run_stage(con, "reference", {})
+    run_stage(con, "reference", {"now": home.tenant.now_local()})
     units = con.sql("SELECT kind, workweek FROM ref_units").pl()
     overrides = con.sql(
         "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"

@@ -6,6 +6,7 @@ path is hard-coded anywhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ class Tenant:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def now_local(self) -> dt.datetime:
+        """The tenant's wall-clock time now, to the second, without a zone."""
+        return dt.datetime.now(self.zone).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)

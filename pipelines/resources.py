@@ -37,7 +37,7 @@ class RaporHome(dg.ConfigurableResource):
             con.close()
 
     def now_local(self) -> dt.datetime:
-        return dt.datetime.now(self.home.tenant.zone).replace(tzinfo=None, microsecond=0)
+        return self.home.tenant.now_local()
 
     def as_of_date(self) -> dt.date:
         tenant = self.home.tenant

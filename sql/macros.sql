@@ -1,8 +1,9 @@
 -- Macros shared by the other SQL files. Loaded on every read-write connection.
 
--- Why an NIP (18-digit civil-servant number) is not plausible, or NULL when it is.
--- Layout: birth date YYYYMMDD, appointment YYYYMM, sex digit (1 male, 2 female), serial.
-CREATE OR REPLACE MACRO nip_problem(nip) AS
+-- Why an NIP (18-digit civil-servant number) is not plausible on the run at `now`, or NULL
+-- when it is. Layout: birth date YYYYMMDD, appointment YYYYMM, sex digit (1 male,
+-- 2 female), serial. The same rules as the quality gate's (pipelines/quality.py).
+CREATE OR REPLACE MACRO nip_problem(nip, now) AS
     CASE
         WHEN nip IS NULL OR trim(nip) = '' THEN 'empty NIP'
         WHEN NOT regexp_full_match(trim(nip), '[0-9]{18}')
@@ -13,6 +14,10 @@ CREATE OR REPLACE MACRO nip_problem(nip) AS
             THEN 'NIP birth year ' || substr(trim(nip), 1, 4) || ' is implausible'
         WHEN try_strptime(substr(trim(nip), 9, 6) || '01', '%Y%m%d') IS NULL
             THEN 'NIP appointment month ' || substr(trim(nip), 9, 6) || ' is not a month'
+        WHEN try_strptime(substr(trim(nip), 9, 6) || '01', '%Y%m%d')
+             > date_trunc('month', now)
+            THEN 'NIP appointment month ' || substr(trim(nip), 9, 6)
+                 || ' is after this run''s month ' || strftime(now, '%Y-%m')
         WHEN date_diff('year', try_strptime(substr(trim(nip), 1, 8), '%Y%m%d'),
                        try_strptime(substr(trim(nip), 9, 6) || '01', '%Y%m%d')) < 17
             THEN 'NIP appointment before age 17'

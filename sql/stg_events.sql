@@ -21,7 +21,7 @@ WITH repeated AS (
     )
 ), nips AS (
     -- each distinct NIP is checked once, not once per event
-    SELECT nip_t, nip_problem(nip_t) AS problem,
+    SELECT nip_t, nip_problem(nip_t, $now) AS problem,
            nip_t IN (SELECT nip FROM ref_officers) AS known
     FROM (SELECT DISTINCT trim(officer_nip) AS nip_t FROM raw_events)
     WHERE nip_t IS NOT NULL

@@ -20,7 +20,7 @@ SELECT
     t.*,
     coalesce(
         file_problem,
-        'invalid NIP: ' || nip_problem(nip_t),
+        'invalid NIP: ' || nip_problem(nip_t, $now),
         period_problem(period),
         CASE WHEN rating_t IS NULL OR rating_t NOT IN (
                 'di_atas_ekspektasi', 'sesuai_ekspektasi', 'di_bawah_ekspektasi')

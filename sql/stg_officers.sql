@@ -21,7 +21,7 @@ SELECT
     t.*,
     coalesce(
         file_problem,
-        'invalid NIP: ' || nip_problem(nip_t),
+        'invalid NIP: ' || nip_problem(nip_t, $now),
         CASE WHEN name IS NULL THEN 'missing name' END,
         CASE WHEN unit_code_t NOT IN (SELECT unit_code FROM ref_units)
             THEN 'unknown unit: ' || coalesce(unit_code_t, '(empty)') END,

@@ -29,10 +29,16 @@ def con():
         ("198503151995011001", "NIP appointment before age 17"),
         ("198503152010013001", "NIP sex digit must be 1 or 2, got 3"),
         ("", "empty NIP"),
+        # the run is on 2026-11-29: appointed this month is plausible, next month is not
+        ("199001012026111001", None),
+        ("199001012026121001", "NIP appointment month 202612 is after this run's month 2026-11"),
     ],
 )
 def test_nip_problem(con, nip, problem):
-    assert con.execute("SELECT nip_problem($n)", {"n": nip}).fetchone()[0] == problem
+    now = dt.datetime(2026, 11, 29, 23, 59)
+    assert con.execute("SELECT nip_problem($n, $now)", {"n": nip, "now": now}).fetchone()[0] == (
+        problem
+    )
 
 
 @pytest.mark.parametrize(

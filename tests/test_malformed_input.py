@@ -156,3 +156,27 @@ def test_json_document_never_crashes_and_adds_up(warehouse, doc):
     frames = ingest(warehouse, {"mentions.json": json.dumps(doc).encode()}, as_json)
     # a list: one row per item; anything else: the file is one quarantined row
     assert frames["complaints"].height == (len(doc) if isinstance(doc, list) else 1)
+
+
+def test_a_nip_appointed_in_the_future_is_quarantined_by_staging(warehouse):
+    """A mistyped appointment year (2051 for 2015) is quarantined with its reason, not left
+    for the quality gate to block the whole publication over."""
+    _, con, params = warehouse
+    complaints = csv_bytes(
+        ["source_id", "channel", "received_at", "category", "title"],
+        [["K1", "lapor", "2025-04-14 08:00:00", "sampah", "Sampah"]],
+    )
+    events = csv_bytes(
+        ["source_id", "event_at", "event_type", "unit_code", "officer_nip"],
+        [
+            ["K1", "2025-04-14 09:00:00", "verified", "KOMINFO", "198503152010011001"],
+            ["K1", "2025-04-14 10:00:00", "forwarded", "DPU", "199001012051031002"],
+        ],
+    )
+    ingest(warehouse, {"complaints.csv": complaints, "events.csv": events})
+    month = params["now"].strftime("%Y-%m")
+    reason = f"invalid NIP: NIP appointment month 205103 is after this run's month {month}"
+    assert con.execute(
+        "SELECT input_table, row_number, reason FROM quarantine ORDER BY ALL"
+    ).fetchall() == [("events", 2, reason)]
+    assert con.execute("SELECT event_type FROM stg_events").fetchall() == [("verified",)]

@@ -309,8 +309,12 @@ NIP_DEFECTS = [
         "expect_column_values_to_be_in_set(nip_sex_digit)",
         "NIP sex digit must be 1 or 2, got 3",
     ),
-    # a typo staging lets through: appointed in December 2026, after the run's month
-    ("199001012026121001", "expect_column_values_to_be_between(nip_appointment_month)", None),
+    # appointed in December 2026, after the run's month (November 2026)
+    (
+        "199001012026121001",
+        "expect_column_values_to_be_between(nip_appointment_month)",
+        "NIP appointment month 202612 is after this run's month 2026-11",
+    ),
 ]
 
 
@@ -325,7 +329,7 @@ def test_nip_plausibility(nip, expectation, staging_says):
     assert bad.sample[0]["officer_nip"] == nip and bad.sample[0]["rows"] == 2
     # the same rules as staging's macro, which quarantines the row before the gate sees it
     con = connect(":memory:")
-    (problem,) = con.execute("SELECT nip_problem($n)", {"n": nip}).fetchone()
+    (problem,) = con.execute("SELECT nip_problem($n, $now)", {"n": nip, "now": NOW}).fetchone()
     con.close()
     assert problem == staging_says
 
