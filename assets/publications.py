@@ -1,9 +1,10 @@
 """Frozen, versioned publications of every month (docs/publications.md).
 
-A month's publication is its rows of officer_month, unit_month, tenant_month and
-recommendations, frozen under a version number with the fingerprints of what made them. A
-new version is appended only when the month's numbers (snapshot hash), the policy or the
-calendar changed; nothing is ever updated or deleted, so every old version stays readable.
+A month's publication is its rows of officer_month, unit_month, tenant_month,
+recommendations, predikat_distribution and flags, frozen under a version number with the
+fingerprints of what made them. A new version is appended only when the month's numbers
+(snapshot hash), the policy or the calendar changed; nothing is ever updated or deleted,
+so every old version stays readable.
 """
 
 import datetime as dt
@@ -23,9 +24,17 @@ MONTH_TABLES = {
     "tenant_month": ("published_tenant_month", ()),
     # what HR was told, with its reasons and evidence: a decision cites a version
     "recommendations": ("published_recommendations", ("officer_nip", "kind")),
+    # the pola distribusi warnings HR saw beside the predikat (unit_code NULL: the pemda)
+    "predikat_distribution": (
+        "published_predikat_distribution",
+        ("unit_code", "organisation_rating", "predikat_list", "limit_kind"),
+    ),
+    # what the inspectorate was pointed at
+    "flags": ("published_flags", ("case_id", "flag", "officer_nip", "detail")),
 }
 LABELS = {"officer_month": "ASN", "unit_month": "SKPD", "tenant_month": "pemda",
-          "recommendations": "rekomendasi"}  # fmt: skip
+          "recommendations": "rekomendasi", "predikat_distribution": "pola distribusi",
+          "flags": "tanda"}  # fmt: skip
 MAX_EXAMPLES = 5  # input rows named per kind of change in a change summary
 MAX_MOVES = 20  # rows whose moved numbers a change summary spells out
 
@@ -82,7 +91,7 @@ def moved_numbers(con, month: str, previous: int) -> list[str]:
         old_columns, old_rows = month_rows(con, table, month, frozen, previous)
         new, old = _keyed(columns, rows, key_cols), _keyed(old_columns, old_rows, key_cols)
         for key in sorted(new.keys() | old.keys(), key=lambda k: [canonical(v) for v in k]):
-            who = f"{LABELS[table]} {' '.join(map(str, key))}".strip()
+            who = f"{LABELS[table]} {' '.join(canonical(v) or '-' for v in key)}".strip()
             if key not in old:
                 lines.append(f"{who}: baris baru")
                 continue
@@ -312,10 +321,10 @@ def publications(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     """The append-only publication history: one row per (tenant, month, version) in
     `publications` with the fingerprints of its inputs, policy, calendar and code, its
     snapshot hash and change summary; each version's month rows frozen in
-    `published_officer_month`, `published_unit_month`, `published_tenant_month` and
-    `published_recommendations`; and the
-    content hashes of its input rows in `publication_inputs`. A month gets a new version only
-    when its numbers, the policy or the calendar changed."""
+    `published_officer_month`, `published_unit_month`, `published_tenant_month`,
+    `published_recommendations`, `published_predikat_distribution` and `published_flags`;
+    and the content hashes of its input rows in `publication_inputs`. A month gets a new
+    version only when its numbers, the policy or the calendar changed."""
     tenant = rapor.home.tenant.code
     as_of_month = rapor.as_of_date().strftime("%Y-%m")
     with rapor.warehouse() as con:

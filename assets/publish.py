@@ -18,7 +18,8 @@ SNAPSHOT_TABLES = (
     "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
     "flags", "recommendations", "predikat_distribution", "quality_results", "publications",
     "published_officer_month", "published_unit_month", "published_tenant_month",
-    "published_recommendations", "publication_inputs", "snapshot_info",
+    "published_recommendations", "published_predikat_distribution", "published_flags",
+    "publication_inputs", "snapshot_info",
 )  # fmt: skip
 
 

@@ -1,7 +1,9 @@
--- Gaming and anomaly signals for the inspectorate (docs/flags.md): one row per
--- flagged case and signal, with the month of the act that raised it, the officer and unit
--- it concerns, and a detail citing what was seen. A flag is a reason to look at a case,
--- never a finding: it feeds inspectorate_review recommendations, not sanctions.
+-- Gaming and anomaly signals for the inspectorate (docs/flags.md): one row per flagged case
+-- (its case_id: no internal key, so a frozen version's hash does not move when the same
+-- rows are read from another file) and signal, with the month of the act that raised it,
+-- the officer and unit it concerns, and a detail citing what was seen. A flag is a reason
+-- to look at a case, never a finding: it feeds inspectorate_review recommendations, not
+-- sanctions.
 --   closed_without_text      resolved with no response text, or template-only text
 --   reopen_loop              reopened $flag_reopen_loop times or more
 --   rated_not_fixed          resolved, but the citizen's latest rating says not fixed
@@ -122,7 +124,7 @@ WITH duplicate_words AS (
     WHERE n.event_type IN ('archived', 'rejected') AND c.member_count = 1
       AND EXISTS (SELECT 1 FROM duplicate_words AS w WHERE contains(n.note_key, w.word))
 )
-SELECT $tenant AS tenant, month, case_key, officer_nip, unit_code, flag, detail
+SELECT $tenant AS tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code
 FROM (
     SELECT * FROM bare
     UNION ALL SELECT * FROM loops
@@ -131,4 +133,5 @@ FROM (
     UNION ALL SELECT * FROM bunching
     UNION ALL SELECT * FROM late_asks
     UNION ALL SELECT * FROM archived_dupes
-);
+) AS f
+JOIN cases AS c USING (case_key);

@@ -1,8 +1,8 @@
 -- The publication history (docs/publications.md). Append-only: a version, once written, is
 -- never updated or deleted. One row per (tenant, month, version) in `publications`; the
--- month's rows as they were published, per version, in `published_*_month` and
--- `published_recommendations`; the content hash of every staged input row behind a version
--- in `publication_inputs`.
+-- month's rows as they were published, per version, in `published_*_month`,
+-- `published_recommendations`, `published_predikat_distribution` and `published_flags`;
+-- the content hash of every staged input row behind a version in `publication_inputs`.
 CREATE TABLE IF NOT EXISTS publications (
     tenant VARCHAR NOT NULL,
     month VARCHAR NOT NULL,
@@ -46,3 +46,9 @@ SELECT 0::INTEGER AS version, * FROM tenant_month WITH NO DATA;
 
 CREATE TABLE IF NOT EXISTS published_recommendations AS
 SELECT 0::INTEGER AS version, * FROM recommendations WITH NO DATA;
+
+CREATE TABLE IF NOT EXISTS published_predikat_distribution AS
+SELECT 0::INTEGER AS version, * FROM predikat_distribution WITH NO DATA;
+
+CREATE TABLE IF NOT EXISTS published_flags AS
+SELECT 0::INTEGER AS version, * FROM flags WITH NO DATA;

@@ -33,11 +33,10 @@ WITH settled AS (
     WHERE h.fact IN ('response', 'resolution')
     GROUP BY ALL
 ), flagged AS (
-    SELECT f.month, f.officer_nip, count(*) AS n, count(DISTINCT f.case_key) AS cases_n,
+    SELECT f.month, f.officer_nip, count(*) AS n, count(DISTINCT f.case_id) AS cases_n,
            string_agg(DISTINCT f.flag, ', ' ORDER BY f.flag) AS kinds,
-           list(DISTINCT c.case_id ORDER BY c.case_id) AS case_ids
+           list(DISTINCT f.case_id ORDER BY f.case_id) AS case_ids
     FROM flags AS f
-    JOIN cases AS c USING (case_key)
     GROUP BY ALL
 ), streak AS (
     -- a month below expectation that closes a run of $rec_consecutive_below such months

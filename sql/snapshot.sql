@@ -20,9 +20,7 @@ SELECT c.case_id, t.* FROM clocks AS t JOIN cases AS c USING (case_key);
 CREATE TABLE snap.holder_facts AS
 SELECT c.case_id, t.* FROM holder_facts AS t JOIN cases AS c USING (case_key);
 
-CREATE TABLE snap.flags AS
-SELECT f.tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code, f.case_key
-FROM flags AS f JOIN cases AS c USING (case_key);
+CREATE TABLE snap.flags AS SELECT * FROM flags;
 
 CREATE TABLE snap.recommendations AS SELECT * FROM recommendations;
 
@@ -54,6 +52,11 @@ CREATE TABLE snap.published_unit_month AS SELECT * FROM published_unit_month;
 CREATE TABLE snap.published_tenant_month AS SELECT * FROM published_tenant_month;
 
 CREATE TABLE snap.published_recommendations AS SELECT * FROM published_recommendations;
+
+CREATE TABLE snap.published_predikat_distribution AS
+SELECT * FROM published_predikat_distribution;
+
+CREATE TABLE snap.published_flags AS SELECT * FROM published_flags;
 
 CREATE TABLE snap.publication_inputs AS SELECT * FROM publication_inputs;
 

@@ -155,6 +155,18 @@ def test_the_run_summary_counts_the_warnings(hr_home):
 
     summary = run_pipeline(hr_home)
     assert (summary.distribution_rules, summary.distribution_broken) == (9, 2)
+    # what HR saw is frozen with each month's version: the 9 rules of the test above, the
+    # broken two among them, under version 1 of their month
+    frozen = read_snapshot(
+        hr_home,
+        "SELECT version, month, unit_code, predikat_list, limit_kind, passed "
+        "FROM published_predikat_distribution ORDER BY ALL",
+    )
+    assert len(frozen) == 9 and {row[0] for row in frozen} == {1}
+    assert [row[1:] for row in frozen if not row[-1]] == [
+        ("2025-04", "DLH", "sangat_baik", "max", False),
+        ("2025-05", None, "butuh_perbaikan,kurang", "at_least", False),
+    ]
 
 
 def _policy_with(tmp_path, **sections):

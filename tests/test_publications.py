@@ -11,6 +11,7 @@ from pipelines.policy import DEFAULT_POLICY
 from pipelines.runner import run_pipeline
 from tests.conftest import read_snapshot
 
+BUDI = "199001012015032002"  # DPU
 CITRA = "199202022018011003"  # Puskesmas A (Mon-Sat week)
 MONTHS = ["2025-03", "2025-04", "2025-05"]
 # C3 (received Mon 14 Apr at PKM-A, due Fri 2 May, never resolved in the fixture) resolved
@@ -102,6 +103,21 @@ def test_late_event_makes_a_new_version_naming_what_moved_and_why(uji_home):
         (1, "2025-03", "KOMINFO", 0), (1, "2025-04", "DPU", 1), (1, "2025-04", "KOMINFO", 0),
         (1, "2025-04", "PKM-A", 0), (1, "2025-05", "PKM-A", 0), (2, "2025-05", "PKM-A", 1),
     ]  # fmt: skip
+    # the inspectorate's flags are frozen the same way: C1's (Budi resolved it on 15 Apr
+    # with only the template note "selesai") stays April's version 1; C3's late resolution,
+    # also "selesai", is a new row of May's version 2 and is named in its summary
+    c1_flag = 'diselesaikan pada 2025-04-15 09:00 hanya dengan "selesai" sebagai tanggapan'
+    c3_flag = 'diselesaikan pada 2025-05-20 10:00 hanya dengan "selesai" sebagai tanggapan'
+    flags = read_snapshot(
+        uji_home,
+        "SELECT version, month, case_id, flag, officer_nip, unit_code, detail "
+        "FROM published_flags ORDER BY ALL",
+    )
+    assert flags == [
+        (1, "2025-04", "s1:C1", "closed_without_text", BUDI, "DPU", c1_flag),
+        (2, "2025-05", "s1:C3", "closed_without_text", CITRA, "PKM-A", c3_flag),
+    ]
+    assert f"tanda s1:C3 closed_without_text {CITRA} {c3_flag}: baris baru" in text
     # and the input rows each version was made from are kept for the audit
     (late,) = read_snapshot(
         uji_home,
