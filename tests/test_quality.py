@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import sql
 from pipelines import quality
 from pipelines.home import Home
 from pipelines.policy import DEFAULT_POLICY, PolicyError, VolumeGate, load_policy
@@ -37,6 +39,7 @@ APP = ROOT / "app" / "streamlit_app.py"
 QUALITY_PAGE = "app_pages/mutu.py"
 NOW = dt.datetime(2026, 11, 29, 10, 0, 0)
 TS = pd.Timestamp
+SQL_TEXT = sql.text
 
 
 # --- frames with no defect -------------------------------------------------------------
@@ -547,13 +550,26 @@ def blocked_run(home: Home) -> tuple[str, str]:
 
 
 TYPO_NIP = "199001012051011004"  # appointed "2051-01": 2015 mistyped
+# the rule of staging's NIP macro that the blocked run below goes without
+APPOINTMENT_RULE = re.compile(r"\n *WHEN [^\n]*\n *> date_trunc\('month', now\)\n.*\n.*\n")
+
+
+def staging_without_the_appointment_rule(name: str) -> str:
+    """sql.text, but with a staging defect: `nip_problem` lacks its appointment-month rule."""
+    text = SQL_TEXT(name)
+    if name == "macros":
+        text, found = APPOINTMENT_RULE.subn("\n", text)
+        assert found == 1, "the appointment-month rule of nip_problem was not found"
+    return text
 
 
 @pytest.fixture(scope="module")
 def uji_blocked(tmp_path_factory) -> dict:
     """Kota Uji: a good run publishes; then an officer whose NIP was mistyped (appointment
-    month 2051-01: staging accepts it, the gate does not) handles an event, and the next
-    run is blocked."""
+    month 2051-01) handles an event, and the next run is blocked. Staging quarantines such
+    a NIP itself (test_a_nip_appointed_in_the_future_is_quarantined_by_staging); here it is
+    given a defect, its NIP macro without that rule, so the row reaches the gate, which is
+    there to catch what a staging bug lets through."""
     from pipelines.runner import run_pipeline
     from tests.conftest import copy_fixture
 
@@ -575,7 +591,9 @@ def uji_blocked(tmp_path_factory) -> dict:
         f.write(f"{TYPO_NIP},Dewi,PKM-A,Staf,III/a,2015-01-01,\n")
     with open(home.sources_dir / "s1" / "events.csv", "a") as f:
         f.write(f"C3,2025-04-16 09:00:00,reassigned,PKM-A,{TYPO_NIP},\n")
-    message, run_id = blocked_run(home)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sql, "text", staging_without_the_appointment_rule)
+        message, run_id = blocked_run(home)
     return {"home": home, "before": before, "message": message, "run_id": run_id}
 
 
