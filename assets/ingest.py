@@ -5,10 +5,16 @@ import polars as pl
 
 from assets.common import WAREHOUSE_POOL, count, replace_table
 from assets.fetch import fetch_sources
-from assets.mapped import read_mapped_source
-from assets.readers import Reporters, empty_frame, find_table_file, read_table
+from assets.mapped import is_fetched, read_mapped_source, unread_files
+from assets.readers import (
+    Reporters,
+    empty_frame,
+    file_problem_frame,
+    find_table_file,
+    read_table,
+)
 from pipelines.engine import run_stage
-from pipelines.mappings import load_mapping
+from pipelines.mappings import MappingError, load_mapping, outside_problem
 from pipelines.resources import RaporHome
 
 SOURCE_TABLES = ("complaints", "events", "ratings")
@@ -18,9 +24,14 @@ INPUT_TABLES = (
 )  # fmt: skip
 
 
+UNREAD = "file not read"  # the reason code of a file no table of its source reads
+
+
 def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
     """All source folders' files by table, reporter ids hashed; and the files read. A
-    folder with a `source.yaml` is read through its mapping (docs/sources.md)."""
+    folder with a `source.yaml` is read through its mapping (docs/sources.md). Only files
+    inside their folder are read (a link out fails the run, MappingError); a file no
+    table reads becomes one quarantine row, "file not read", so that none goes unseen."""
     reporters = Reporters(home.hash_secret())
     frames: dict[str, list[pl.DataFrame]] = {t: [empty_frame(t)] for t in SOURCE_TABLES}
     files = []
@@ -31,13 +42,39 @@ def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
             for table, parts in mapped.items():
                 frames[table].extend(parts)
             files.extend(read)
-            continue
-        for table in SOURCE_TABLES:
-            path = find_table_file(folder, table)
-            if path is not None:
+            paths = [folder.parent / f for f in read]
+            hint = "add a table's 'from:' pattern for it to source.yaml, or move it out"
+            unread = unread_files(folder, paths, fetched=is_fetched(mapping))
+        else:
+            paths = []
+            for table in SOURCE_TABLES:
+                path = find_table_file(folder, table)
+                if path is None:
+                    continue
+                problem = outside_problem(folder, path)
+                if problem:
+                    raise MappingError(f"sources/{folder.name}: {table}: refused: {problem}")
                 frames[table].append(read_table(path, table, folder.name, reporters))
                 files.append(f"{folder.name}/{path.name}")
+                paths.append(path)
+            hint = (
+                "name it complaints.csv, events.csv or ratings.csv (or .parquet), "
+                "or describe it in a source.yaml"
+            )
+            unread = unread_files(folder, paths)
+        for path in unread:
+            name = path.relative_to(folder).as_posix()
+            table = _meant_for(name)
+            detail = f"{UNREAD}: no table of source {folder.name} reads {name}; {hint}"
+            frames[table].append(file_problem_frame(table, folder.name, name, detail))
     return {t: pl.concat(fs) for t, fs in frames.items()}, files
+
+
+def _meant_for(name: str) -> str:
+    """The table an unread file was most likely meant for, by its name (Events.CSV,
+    ratings-2025.xlsx); complaints otherwise. Only where its quarantine row is filed."""
+    lowered = name.lower()
+    return next((t for t in ("events", "ratings") if t.rstrip("s") in lowered), "complaints")
 
 
 @dg.asset(group_name="ingest", pool=WAREHOUSE_POOL, kinds={"duckdb"})
@@ -53,32 +90,86 @@ def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mater
             replace_table(con, f"raw_{table}", frame)
     meta = {f"{t}_rows": f.height for t, f in frames.items()}
     context.log.info(f"read {len(files)} files: {meta}")
+    unread = [
+        f"{source}/{file}"
+        for frame in frames.values()
+        for source, file in frame.filter(pl.col("file_problem").str.starts_with(UNREAD))
+        .select("source", "file")
+        .iter_rows()
+    ]
+    if unread:
+        context.log.warning(f"{len(unread)} file(s) no table reads: {', '.join(unread)}")
     fetched_meta = {
         f"fetched_{source}_{table}": n for source, counts in fetched.items()
         for table, n in counts.items()
     }  # fmt: skip
     return dg.MaterializeResult(
-        metadata={**meta, **fetched_meta, "files": ", ".join(files) or "(none)"}
+        metadata={
+            **meta,
+            **fetched_meta,
+            "files": ", ".join(files) or "(none)",
+            "files_not_read": ", ".join(unread) or "(none)",
+        }
     )
 
 
 def _counts_add_up(con) -> dg.AssetCheckResult:
-    rows = []
+    """Every input row is staged or quarantined, file by file: for each input table,
+    source and file, the rows read (raw_<table>) = the rows staged (stg_<table> for the
+    source tables; the checked rows without a reason for reference data) + the rows
+    quarantined, and the rows staging rejected = the rows quarantined. The files that do
+    not add up are named in the metadata."""
+    rows, bad = [], []
     for table in INPUT_TABLES:
-        read, kept, rejected = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL), "
-            f"count(*) FILTER (WHERE reason IS NOT NULL) FROM checked_{table}"
-        ).fetchone()
-        quarantined = con.execute(
-            "SELECT count(*) FROM quarantine WHERE input_table = $t", {"t": table}
-        ).fetchone()[0]
-        rows.append((table, read, kept, rejected, quarantined))
-    bad = [r for r in rows if r[1] != r[2] + r[4] or r[3] != r[4]]
+        # table names from INPUT_TABLES, not values
+        staged = (
+            f"SELECT source, file, count(*) AS n FROM stg_{table} GROUP BY ALL"
+            if table in SOURCE_TABLES
+            else f"SELECT source, file, count(*) AS n FROM checked_{table} "
+            "WHERE reason IS NULL GROUP BY ALL"
+        )
+        files = con.execute(
+            f"""
+            WITH read AS (SELECT source, file, count(*) AS n FROM raw_{table} GROUP BY ALL),
+            staged AS ({staged}),
+            rejected AS (SELECT source, file, count(*) AS n FROM checked_{table}
+                         WHERE reason IS NOT NULL GROUP BY ALL),
+            quarantined AS (SELECT source, file, count(*) AS n FROM quarantine
+                            WHERE input_table = $t GROUP BY ALL),
+            files AS (SELECT source, file FROM read UNION SELECT source, file FROM staged
+                      UNION SELECT source, file FROM quarantined)
+            SELECT f.source, f.file, coalesce(r.n, 0), coalesce(s.n, 0), coalesce(j.n, 0),
+                   coalesce(q.n, 0)
+            FROM files AS f
+            LEFT JOIN read AS r USING (source, file)
+            LEFT JOIN staged AS s USING (source, file)
+            LEFT JOIN rejected AS j USING (source, file)
+            LEFT JOIN quarantined AS q USING (source, file)
+            ORDER BY ALL
+            """,
+            {"t": table},
+        ).fetchall()
+        for source, file, read, kept, rejected, quarantined in files:
+            rows.append((table, read, kept, quarantined))
+            if read != kept + quarantined or rejected != quarantined:
+                bad.append(
+                    f"{table} {source}/{file}: read {read} != staged {kept} + "
+                    f"quarantined {quarantined}"
+                    + (f" (staging rejected {rejected})" if rejected != quarantined else "")
+                )
+    totals = {}
+    for table, read, kept, quarantined in rows:
+        r, k, q = totals.get(table, (0, 0, 0))
+        totals[table] = (r + read, k + kept, q + quarantined)
+    metadata = {
+        t: f"read {r} {'=' if r == k + q else '!='} staged {k} + quarantined {q}"
+        for t, (r, k, q) in totals.items()
+    } | {"files_checked": len(rows), "files_not_adding_up": "; ".join(bad) or "none"}
     return dg.AssetCheckResult(
         check_name="rows_add_up",
         passed=not bad,
-        metadata={f"{t}": f"read {r} = staged {k} + quarantined {q}" for t, r, k, _, q in rows},
-        description="every input row is either staged or quarantined",
+        metadata=metadata,
+        description="every input row is either staged or quarantined, file by file",
     )
 
 

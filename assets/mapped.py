@@ -25,17 +25,22 @@ from assets.readers import (
 )
 from pipelines.mappings import (
     DATABASE_FORMATS,
+    MAPPING_FILE,
     TIMESTAMP_FIELDS,
     Condition,
     FieldSpec,
     Mapping,
+    MappingError,
     TableSpec,
+    origin_problem,
+    outside_problem,
 )
 
 ROW = "_source_row"  # the record's number in its file, carried through the mapping
 DEFAULT_GLOB = {"csv": "*.csv", "xlsx": "*.xlsx", "json": "*.json", "jsonl": "*.jsonl",
                 "open311": "*.json"}  # fmt: skip
 LANDING_DIR = "landing"  # inside the source folder: what fetches from servers wrote
+HARMLESS_FILES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def _text(value) -> str | None:
@@ -183,11 +188,44 @@ def landing_dir(folder: Path, table: str) -> Path:
 
 def source_files(folder: Path, mapping: Mapping, table: str, pattern: str | None) -> list[Path]:
     """The files a table reads, in name order (a later file's version of a complaint
-    replaces an earlier one); fetched sources read what their fetches landed."""
+    replaces an earlier one); fetched sources read what their fetches landed. Only files
+    inside the folder: a pattern or a file (a symbolic link) that leads outside it is
+    refused with a MappingError, so the run fails before anything is published."""
     if is_fetched(mapping):
-        return sorted(landing_dir(folder, table).glob("fetch-*.jsonl"))
-    glob = pattern or DEFAULT_GLOB[mapping.format]
-    return sorted(p for p in folder.glob(glob) if p.is_file())
+        found = landing_dir(folder, table).glob("fetch-*.jsonl")
+    else:
+        glob = pattern or DEFAULT_GLOB[mapping.format]
+        problem = origin_problem(glob)
+        if problem:
+            raise MappingError(
+                f"sources/{folder.name}/{MAPPING_FILE}: {table}.from: {glob!r} refused: {problem}"
+            )
+        found = folder.glob(glob)
+    files = sorted(p for p in found if p.is_file())
+    for path in files:
+        problem = outside_problem(folder, path)
+        if problem:
+            raise MappingError(f"sources/{folder.name}: {table}: refused: {problem}")
+    return files
+
+
+def unread_files(folder: Path, read: list[Path], fetched: bool = False) -> list[Path]:
+    """The files of a source folder that no table reads, in name order: everything but
+    the files read, `source.yaml`, a fetched source's `landing/` folder and the few files
+    that are never data (README*, .gitkeep, and what file browsers leave: .DS_Store,
+    Thumbs.db, desktop.ini)."""
+    taken = {p.resolve() for p in read}
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or path.resolve() in taken:
+            continue
+        if rel.as_posix() == MAPPING_FILE or (fetched and rel.parts[0] == LANDING_DIR):
+            continue
+        if path.name.upper().startswith("README") or path.name in HARMLESS_FILES:
+            continue
+        out.append(path)
+    return out
 
 
 # --- applying a mapping ---------------------------------------------------------------
@@ -223,24 +261,51 @@ def _pattern_problems(specs: dict[str, FieldSpec]) -> pl.Expr:
     return pl.coalesce(checks) if checks else pl.lit(None, pl.String)
 
 
+# a zone after a time of day: Z, UTC, GMT or an offset (+07:00, +0700, +07, -05:00)
+ZONE_SUFFIX = r"(?i)(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _zone_offset(text: pl.Expr) -> pl.Expr:
+    """The zone a timestamp text ends with as an ISO offset (+00:00 for Z, UTC, GMT;
+    +08:00 for +0800 or +08), or null when it names none."""
+    suffix = text.str.extract(ZONE_SUFFIX, 2).str.to_uppercase()
+    return (
+        pl.when(suffix.is_in(["Z", "UTC", "GMT"])).then(pl.lit("+00:00"))
+        .when(suffix.str.len_chars() == 3).then(suffix + ":00")
+        .when(suffix.str.len_chars() == 5)
+        .then(suffix.str.slice(0, 3) + ":" + suffix.str.slice(3, 2))
+        .otherwise(suffix)
+    )  # fmt: skip
+
+
 def _timestamp_expr(expr: pl.Expr, mapping: Mapping) -> pl.Expr:
-    """A source timestamp rewritten as ISO 8601 when it matches a declared format (with
-    its offset when the mapping names a zone); otherwise left as it came, for staging to
-    read (ISO) or to quarantine."""
+    """A source timestamp rewritten as ISO 8601 when it matches a declared format;
+    otherwise left as it came, for staging to read (ISO) or to quarantine. A zone the
+    value itself carries (Z, UTC, an offset; or a format's %z) is kept as its offset and
+    wins over the mapping's `timezone`; without one, the mapping's zone gives the offset,
+    and without that the value stays local time of the tenant."""
     if not mapping.timestamp_formats:
         return expr
     text = expr.str.strip_chars()
-    parsed = pl.coalesce(
-        [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in mapping.timestamp_formats]
-    )
-    if mapping.timezone:
-        parsed = parsed.dt.replace_time_zone(
-            mapping.timezone, ambiguous="earliest", non_existent="null"
-        )
-        iso = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
-    else:
-        iso = parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
-    return pl.when(parsed.is_not_null()).then(iso).otherwise(expr)
+    offset = _zone_offset(text)
+    base = text.str.replace(ZONE_SUFFIX, "${1}")
+    isos = []
+    for fmt in mapping.timestamp_formats:
+        if any(zone in fmt for zone in ("%z", "%:z", "%#z")):  # the format reads the offset
+            parsed = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+            isos.append(parsed.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+            continue
+        parsed = base.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        given = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S") + offset
+        if mapping.timezone:
+            zoned = parsed.dt.replace_time_zone(
+                mapping.timezone, ambiguous="earliest", non_existent="null"
+            ).dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+        else:
+            zoned = parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
+        isos.append(pl.when(offset.is_not_null()).then(given).otherwise(zoned))
+    iso = pl.coalesce(isos)
+    return pl.when(iso.is_not_null()).then(iso).otherwise(expr)
 
 
 def _condition_expr(cond: Condition) -> pl.Expr:

@@ -25,6 +25,13 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
     print(f"  quarantined rows {summary.quarantined:>8,}")
     for table, why, n in summary.quarantine_reasons[:12]:
         print(f"      {n:>6,}  {table}: {why}")
+    if summary.unread_files:
+        print(f"  files not read   {len(summary.unread_files):>8,}  (no table of their source "
+              "reads them; see quarantine, docs/sources.md)")  # fmt: skip
+        for name in summary.unread_files[:20]:
+            print(f"          {name}")
+        if len(summary.unread_files) > 20:
+            print(f"          ... and {len(summary.unread_files) - 20:,} more")
     if summary.publications:
         versions = ", ".join(
             f"{month} v{version}{' (sementara)' if provisional else ''}"

@@ -9,6 +9,7 @@ quarantined with a reason.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +204,34 @@ def _derived(spec: Any, where: str) -> tuple[DerivedEvent, ...]:
     return tuple(events)
 
 
+def origin_problem(pattern: str) -> str | None:
+    """Why a `from:` file pattern could reach outside its source folder (an absolute path,
+    a `..` component, a home directory), or None when it stays inside."""
+    text = pattern.strip()
+    if not text:
+        return "an empty pattern names no file"
+    parts = re.split(r"[/\\]", text)
+    if text.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", text):
+        return "an absolute path; give a file pattern inside the source folder"
+    if ".." in parts:
+        return "'..' leaves the source folder; give a file pattern inside it"
+    return None
+
+
+def outside_problem(folder: Path, path: Path) -> str | None:
+    """Why a file found in a source folder may not be read: its real location (symbolic
+    links followed, of the file and of the folders on its way) is not inside the folder.
+    None when it may be read. The source folder counts where it sits in `sources/`: a
+    source folder that is itself a link elsewhere (to the home, say) has no readable file."""
+    inside = folder.parent.resolve() / folder.name
+    shown = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+    real = Path(os.path.realpath(path))
+    if real.is_relative_to(inside):
+        return None
+    how = "is a symbolic link to" if path.is_symlink() else "lies outside the source folder, at"
+    return f"{shown} {how} {real}; only files inside sources/{folder.name}/ are read"
+
+
 def parse_mapping(raw: Any, name: str) -> Mapping:
     """A validated Mapping from the YAML document of source `name`."""
     where = f"sources/{name}/{MAPPING_FILE}"
@@ -237,6 +266,12 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
             extra = set(spec) - {"columns", "from", "key", "updated_at"}
             if extra:
                 raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
+            origin = spec.get("from")
+            fetched = fmt in DATABASE_FORMATS or (fmt == "open311" and raw.get("url"))
+            if origin is not None and not fetched:
+                problem = origin_problem(str(origin))
+                if problem:
+                    raise MappingError(f"{here}.from: {str(origin)!r} refused: {problem}")
             tables[table] = TableSpec(
                 fields=_columns(spec["columns"], table, f"{here}.columns"),
                 origin=None if spec.get("from") is None else str(spec["from"]),

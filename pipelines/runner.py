@@ -45,6 +45,9 @@ class RunSummary:
     # SE MenPANRB distribution rules (docs/predikat.md): judged, and broken (a warning)
     distribution_rules: int = 0
     distribution_broken: int = 0
+    # files a source folder holds that no table reads ("source/file"), quarantined as
+    # "file not read"
+    unread_files: list[str] = field(default_factory=list)
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -175,6 +178,13 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
             ).fetchall(),
             distribution_rules=one("SELECT count(*) FROM predikat_distribution"),
             distribution_broken=one("SELECT count(*) FROM predikat_distribution WHERE NOT passed"),
+            unread_files=[
+                f"{source}/{file}"
+                for source, file in con.execute(
+                    "SELECT DISTINCT source, file FROM quarantine "
+                    "WHERE reason_code = 'file not read' ORDER BY ALL"
+                ).fetchall()
+            ],
         )
     finally:
         con.close()

@@ -32,12 +32,35 @@ CREATE OR REPLACE MACRO period_problem(period) AS
     CASE WHEN NOT regexp_full_match(coalesce(trim(period), ''), '[0-9]{4}(-(0[1-9]|1[0-2]))?')
         THEN 'period must be YYYY-MM or YYYY: got ' || coalesce(period, '(empty)') END;
 
--- An ISO 8601 text as a local TIMESTAMP of the tenant. A value with an offset (or Z) is
--- converted to the tenant's zone; a value without one is already local. NULL if unparsable.
+-- The zone suffix of a timestamp text: after a time of day, `Z`, `UTC` or `GMT` (any case,
+-- a space before allowed) or an offset `+07:00`, `+0700`, `+07`, `-05:00`; '' if none.
+CREATE OR REPLACE MACRO ts_zone_suffix(txt) AS
+    regexp_extract(trim(txt),
+        '[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? ?((?i:z|utc|gmt)|[+-][0-9]{2}(?::?[0-9]{2})?)$',
+        1);
+
+-- That suffix as an offset DuckDB reads: +00:00 for Z / UTC / GMT, +HH:MM otherwise.
+CREATE OR REPLACE MACRO ts_offset(suffix) AS
+    CASE
+        WHEN upper(suffix) IN ('Z', 'UTC', 'GMT') THEN '+00:00'
+        WHEN length(suffix) = 3 THEN suffix || ':00'
+        WHEN length(suffix) = 5 THEN substr(suffix, 1, 3) || ':' || substr(suffix, 4, 2)
+        ELSE suffix
+    END;
+
+-- An ISO 8601 text as a local TIMESTAMP of the tenant. A value with a zone (Z, UTC, GMT, an
+-- offset such as +08:00 / +0800, or a zone name such as Asia/Tokyo) is converted from that
+-- zone to the tenant's ($tz); a value without one is already local. NULL if unparsable:
+-- a zone is never silently dropped.
 CREATE OR REPLACE MACRO parse_local_ts(txt, tz) AS
     CASE
         WHEN txt IS NULL OR trim(txt) = '' THEN NULL
-        WHEN regexp_matches(trim(txt), '[T ][0-9:.]+ ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+        WHEN ts_zone_suffix(txt) <> ''
+            THEN timezone(tz, try_cast(
+                rtrim(left(trim(txt), length(trim(txt)) - length(ts_zone_suffix(txt))))
+                || ts_offset(ts_zone_suffix(txt)) AS TIMESTAMPTZ))
+        -- anything after the time of day that is not a zone above: a zone name, or junk
+        WHEN regexp_matches(trim(txt), '[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)? *[A-Za-z]')
             THEN timezone(tz, try_cast(trim(txt) AS TIMESTAMPTZ))
         ELSE try_cast(trim(txt) AS TIMESTAMP)
     END;

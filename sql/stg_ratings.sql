@@ -18,7 +18,9 @@ WITH repeated AS (
         r.*,
         trim(r.source_id) AS source_id_t,
         parse_local_ts(r.rated_at, $tz) AS rated_at_t,
-        try_cast(trim(r.score) AS INTEGER) AS score_t,
+        -- a whole number, written 4 or 4.0; 3.5 is not rounded but quarantined below
+        CASE WHEN regexp_full_match(trim(r.score), '[0-9]+(\.0+)?')
+            THEN try_cast(split_part(trim(r.score), '.', 1) AS INTEGER) END AS score_t,
         coalesce(d.same_as_file, r.file) AS same_as_file,
         coalesce(d.same_as_row, r.row_number) AS same_as_row
     FROM raw_ratings AS r
