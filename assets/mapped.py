@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.identifiers import KEY_COLUMNS, Scrubber
 from assets.readers import (
     ORIGINAL_ROW,
     ROW_PROBLEM,
@@ -427,11 +428,42 @@ def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec
 def _hash_reporters(records: pl.DataFrame, spec: TableSpec, reporters: Reporters):
     """The column that holds reporter identities, hashed in the record itself, so neither
     the mapped row nor the original record kept for quarantine holds it in clear."""
-    field = spec.fields.get("reporter_id")
-    if field is None or not field.column or field.column not in records.columns:
+    column = _reporter_column(spec)
+    if column is None or column not in records.columns:
         return records
-    return records.with_columns(
-        pl.col(field.column).map_elements(reporters.hash, return_dtype=pl.String)
+    return records.with_columns(pl.col(column).map_elements(reporters.hash, return_dtype=pl.String))
+
+
+def _reporter_column(spec: TableSpec) -> str | None:
+    field = spec.fields.get("reporter_id")
+    return field.column if field is not None and field.column else None
+
+
+def _original_row(
+    records: pl.DataFrame,
+    named: set[str],
+    keys: dict[str, str],
+    hashed: str | None,
+    scrubber: Scrubber,
+) -> pl.Series:
+    """The record's own fields as JSON, for quarantine: only the fields the mapping names
+    (and its `keep_fields`), each scrubbed of identifiers (assets/identifiers.py): fields
+    mapped to keys, codes, times and coordinates at their level (`keys`, as KEY_COLUMNS),
+    every other field, and every field of a record the reader found broken, fully.
+    `hashed` (the reporter column) is a hash already."""
+    kept = [c for c in records.columns if c in named and c not in (ROW, ROW_PROBLEM)]
+    if not kept:
+        return pl.repeat(None, records.height, dtype=pl.String, eager=True).alias(ORIGINAL_ROW)
+    broken = records[ROW_PROBLEM].is_not_null()
+    fields = [
+        records[c] if c == hashed else scrubber.series(records[c], keys.get(c, "all"), broken)
+        for c in kept
+    ]
+    return (
+        pl.DataFrame(fields)
+        .select(pl.struct(kept).struct.json_encode())
+        .to_series()
+        .alias(ORIGINAL_ROW)
     )
 
 
@@ -443,6 +475,7 @@ def read_mapped_source(
     files: list[str] = []
     strict = mapping.format in ("csv", "xlsx")
     complaints = mapping.tables["complaints"]
+    scrubber = Scrubber(reporters)
     for table, spec in mapping.tables.items():
         if spec.is_derived:
             continue
@@ -450,12 +483,19 @@ def read_mapped_source(
         derived = derived if derived is not None and derived.is_derived else None
         needed = _needed_columns(spec.fields)
         optional = {s.column for s in spec.fields.values() if s.optional and s.column}
+        keys = {s.column: KEY_COLUMNS[n] for n, s in spec.fields.items()
+                if n in KEY_COLUMNS and s.column}  # fmt: skip
         if derived is not None:
             for event in derived.derived:
                 needed |= _needed_columns(event.fields) | set(event.at.columns)
                 needed |= {event.when.column} if event.when else set()
                 optional |= {s.column for s in (event.at, *event.fields.values())
                              if s.optional and s.column}  # fmt: skip
+                keys |= {c: "identifiers" for c in event.at.columns}
+                keys |= {s.column: KEY_COLUMNS[n] for n, s in event.fields.items()
+                         if n in KEY_COLUMNS and s.column}  # fmt: skip
+        keys |= {c: "contact" for c in (spec.key, spec.updated_at) if c}
+        named = needed | set(keys) | set(mapping.keep_fields)
         parts = []
         for path in source_files(folder, mapping, table, spec.origin):
             name = path.relative_to(folder).as_posix()
@@ -464,17 +504,15 @@ def read_mapped_source(
                 records = read_records(path, mapping)
             except Exception as exc:
                 problem = f"unreadable file: {type(exc).__name__}: {exc}"[:500]
+                problem = scrubber.scrub(problem)  # an error may quote the file's text
                 frames[table].append(file_problem_frame(table, folder.name, name, problem))
                 continue
             if ROW_PROBLEM not in records.columns:
                 records = records.with_columns(pl.lit(None, pl.String).alias(ROW_PROBLEM))
             if table == "complaints":
                 records = _hash_reporters(records, spec, reporters)
-            source_cols = [c for c in records.columns if c not in (ROW, ROW_PROBLEM)]
-            records = records.with_columns(
-                pl.struct(source_cols).struct.json_encode().alias(ORIGINAL_ROW)
-                if source_cols else pl.lit(None, pl.String).alias(ORIGINAL_ROW)
-            )  # fmt: skip
+            hashed = _reporter_column(spec) if table == "complaints" else None
+            records = records.with_columns(_original_row(records, named, keys, hashed, scrubber))
             parts.append((name, _with_missing(records, needed, optional, strict)))
         if spec.key:
             parts = _supersede(parts, spec.key)
@@ -490,6 +528,6 @@ def read_mapped_source(
                 continue
             for event_type, rows in _derive_events(records, derived, complaints, mapping):
                 frames["events"].append(canonical_frame(
-                    rows, "events", folder.name, f"{name}#{event_type}", None, pl.col(ROW)
+                    rows, "events", folder.name, f"{name}#{event_type}", reporters, pl.col(ROW)
                 ))  # fmt: skip
     return {t: fs or [empty_frame(t)] for t, fs in frames.items()}, files

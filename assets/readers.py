@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.identifiers import KEY_COLUMNS, Scrubber
+
 COMPLAINT_COLUMNS = (
     "source_id", "channel", "received_at", "category", "complaint_class", "title",
     "description", "district", "village", "lat", "lon", "reporter_id", "is_anonymous",
@@ -50,6 +52,8 @@ TABLES = {
 META = ("source", "file", "row_number", "file_problem")
 ROW_PROBLEM = "_row_problem"  # a problem with one record, found while reading it
 ORIGINAL_ROW = "original_row"  # a mapped source's own record, as JSON
+# the tables citizens write into: reporter ids hashed, identifiers in every value scrubbed
+CITIZEN_TABLES = ("complaints", "events", "ratings")
 
 
 @dataclass(frozen=True)
@@ -168,12 +172,22 @@ def canonical_frame(
     """Records already named as the canonical columns, as the raw_<table> rows: text
     columns, reporter ids hashed, numbered (1 = first data row) unless `row_numbers` says
     otherwise, with the row's or file's problem. An optional `original_row` column (the
-    source's own record as JSON) is kept."""
+    source's own record as JSON, built already scrubbed by the caller) is kept.
+
+    In the citizen tables, every value is scrubbed of personal identifiers before any copy
+    is kept (assets/identifiers.py): the reporter column is hashed whole; in a row with a
+    problem (malformed, shifted, in a file lacking columns) every column is scrubbed fully,
+    since its values may sit in the wrong columns; in a good row, every column fully except
+    keys, codes, times and coordinates (KEY_COLUMNS: e-mail, phone and, outside ids, NIK
+    only). The problem text is scrubbed too: it may quote the record."""
     columns, required = TABLES[table]
     missing = [c for c in required if c not in frame.columns]
-    row_problem = pl.col(ROW_PROBLEM) if ROW_PROBLEM in frame.columns else pl.lit(None, pl.String)
+    if ROW_PROBLEM not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(ROW_PROBLEM))
     file_problem = (
-        pl.lit(f"file lacks required column(s): {', '.join(missing)}") if missing else row_problem
+        pl.lit(f"file lacks required column(s): {', '.join(missing)}")
+        if missing
+        else pl.col(ROW_PROBLEM)
     )
     frame = frame.with_columns(
         [pl.lit(None, pl.String).alias(c) for c in (*columns, ORIGINAL_ROW)
@@ -185,6 +199,9 @@ def canonical_frame(
             pl.col("reporter_id").cast(pl.String).map_elements(reporters.hash,
                                                                return_dtype=pl.String)
         )  # fmt: skip
+    if table in CITIZEN_TABLES:
+        assert reporters is not None, f"{table} need a hasher for identifiers"
+        frame = _scrub_identifiers(frame, columns, Scrubber(reporters), bool(missing))
     if row_numbers is None:
         frame = frame.with_row_index("_row", offset=1)
         row_numbers = pl.col("_row")
@@ -196,3 +213,16 @@ def canonical_frame(
         *[pl.col(c).cast(pl.String) for c in columns],
         pl.col(ORIGINAL_ROW).cast(pl.String),
     )
+
+
+def _scrub_identifiers(
+    frame: pl.DataFrame, columns: tuple[str, ...], scrubber: Scrubber, all_broken: bool
+) -> pl.DataFrame:
+    """The canonical columns and the row problem with identifiers replaced by tokens; the
+    reporter column (already a hash) is left alone."""
+    broken = frame[ROW_PROBLEM].is_not_null() | all_broken
+    return frame.with_columns(
+        *[scrubber.series(frame[c], KEY_COLUMNS.get(c, "all"), broken).alias(c)
+          for c in columns if c != "reporter_id"],
+        scrubber.series(frame[ROW_PROBLEM]).alias(ROW_PROBLEM),
+    )  # fmt: skip

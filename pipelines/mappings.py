@@ -107,6 +107,8 @@ class Mapping:
     url: str | None = None  # open311 over HTTP
     page_size: int = 100
     connection: dict[str, Any] = field(default_factory=dict)  # databases
+    # source fields kept in `original_row` besides those the mapping names (scrubbed too)
+    keep_fields: tuple[str, ...] = ()
 
 
 def _field(spec: Any, where: str) -> FieldSpec:
@@ -241,7 +243,8 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
     if fmt not in FORMATS:
         raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     known = {"format", "complaints", "events", "ratings", "timestamps", "csv", "json", "url",
-             "page_size", "connection", "updated_at", "key", "description", "blanks"}  # fmt: skip
+             "page_size", "connection", "updated_at", "key", "description", "blanks",
+             "keep_fields"}  # fmt: skip
     unknown = set(raw) - known
     if unknown:
         raise MappingError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -305,6 +308,9 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
                     raise MappingError(f"{where}: {table} needs '{name}' (a {fmt} source)")
     if fmt == "open311" and tables.get("events") is None:
         raise MappingError(f"{where}: an open311 source needs events (derive)")
+    keep = raw.get("keep_fields") or []
+    if not isinstance(keep, list) or not all(isinstance(k, str) and k for k in keep):
+        raise MappingError(f"{where}: keep_fields: expected a list of source field names")
     return Mapping(
         name=name,
         format=fmt,
@@ -318,6 +324,7 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
         url=raw.get("url"),
         page_size=int(raw.get("page_size", 100)),
         connection=dict(raw.get("connection") or {}),
+        keep_fields=tuple(keep),
     )
 
 

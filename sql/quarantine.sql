@@ -1,5 +1,9 @@
 -- Every rejected input row, from sources and reference data, with its reason and raw text.
 -- Reasons read '<what is wrong>: <detail>'; reason_code is the part before the colon.
+-- The raw values (and so the reasons quoting them) come from raw_<table> rows already
+-- scrubbed of personal identifiers when read (assets/identifiers.py, docs/sources.md):
+-- reporter ids hashed, e-mail / phone / NIK in any column replaced by keyed tokens, every
+-- value of a malformed or shifted row included. Nothing here may add a value from elsewhere.
 CREATE OR REPLACE TABLE quarantine AS
 WITH rejected AS (
     -- raw_row: the row as the canonical columns read it; original_row: a mapped source's
