@@ -8,8 +8,11 @@ path and modification time, so a new publication is picked up on the next rerun.
 
 Who may see what is decided here, in one place: the public functions take a `Viewer` and
 pass every result through `_scope` (which units' rows) and `_redact_cases` /
-`_redact_events` (which case fields). `current_viewer()` is the signed-in user's Viewer
-(`viewer_for` maps the roles of DIR/users.yaml, app/auth.py signs in; docs/access.md).
+`_redact_events` / `_redact_flags` (which fields). Redaction goes by the snapshot's flag
+columns: a case is confidential (anonymous) when any complaint merged into it is
+(sql/case_heads.sql), and every event carries its own complaint's flags (sql/case_events.sql).
+`current_viewer()` is the signed-in user's Viewer (`viewer_for` maps the roles of
+DIR/users.yaml, app/auth.py signs in; docs/access.md).
 """
 
 from __future__ import annotations
@@ -170,15 +173,50 @@ def _redact_cases(frame: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
 
 
 def _redact_events(events: pl.DataFrame, cases: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
-    """Event notes (tindak lanjut texts) of confidential cases may quote the report."""
-    if viewer.see_confidential or events.is_empty():
+    """Event notes (tindak lanjut texts) may quote the report: a note is hidden when its
+    own complaint is confidential (the event's `is_confidential`, NULL in a snapshot
+    published before it was carried: counted as confidential) or its case is (any member
+    is); the reporter columns of an anonymous complaint's events are hidden too."""
+    if events.is_empty():
         return events
     secret = cases.filter(pl.col("is_confidential").fill_null(False))["case_id"].to_list()
-    return events.with_columns(
-        pl.when(pl.col("case_id").is_in(secret) & pl.col("note").is_not_null())
-        .then(pl.lit(REDACTED))
-        .otherwise(pl.col("note"))
-        .alias("note")
+
+    def own(flag: str) -> pl.Expr:
+        present = flag in events.columns
+        return pl.col(flag).cast(pl.Boolean).fill_null(True) if present else pl.lit(False)
+
+    masks = []
+    if not viewer.see_confidential and "note" in events.columns:
+        hidden = own("is_confidential") | pl.col("case_id").is_in(secret)
+        masks.append(
+            pl.when(hidden & pl.col("note").is_not_null())
+            .then(pl.lit(REDACTED))
+            .otherwise(pl.col("note"))
+            .alias("note")
+        )
+    if not viewer.see_reporter:
+        masks += [
+            pl.when(own("is_anonymous"))
+            .then(pl.lit(None, dtype=pl.String))
+            .otherwise(pl.col(c).cast(pl.String))
+            .alias(c)
+            for c in REPORTER_COLUMNS
+            if c in events.columns
+        ]
+    return events.with_columns(masks) if masks else events
+
+
+def _redact_flags(flags: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
+    """A flag's detail quotes the closing note in double quotes (sql/flags.sql): on a
+    confidential case (its `is_confidential`, joined from cases) the quote becomes
+    "rahasia" for a viewer who may not see confidential text."""
+    if viewer.see_confidential or flags.is_empty() or "is_confidential" not in flags.columns:
+        return flags
+    return flags.with_columns(
+        pl.when(pl.col("is_confidential").fill_null(True))
+        .then(pl.col("detail").str.replace(r'(?s)".*"', f'"{REDACTED}"'))
+        .otherwise(pl.col("detail"))
+        .alias("detail")
     )
 
 
@@ -509,13 +547,26 @@ def _officer_cases(path: str, mtime_ns: int, nip: str, month: str) -> pl.DataFra
     )
 
 
+# the event's own complaint's flags; a snapshot published before they were carried gives
+# NULL, which _redact_events treats as confidential and anonymous (fails closed)
+EVENT_FLAGS = {
+    True: "is_confidential, is_anonymous",
+    False: "NULL::BOOLEAN AS is_confidential, NULL::BOOLEAN AS is_anonymous",
+}
+
+
 @st.cache_data(**CACHE)
 def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.DataFrame:
+    flagged = _query(
+        path,
+        "SELECT count(*) = 2 AS flagged FROM duckdb_columns() WHERE table_name = 'case_events'"
+        " AND column_name IN ('is_confidential', 'is_anonymous')",
+    ).item()
     return _query(
         path,
-        """
+        f"""
         SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note,
-               source, source_id, file, row_number
+               source, source_id, file, row_number, {EVENT_FLAGS[bool(flagged)]}
         FROM case_events
         WHERE case_id IN (SELECT unnest($ids))
         ORDER BY case_id, seq
@@ -951,18 +1002,21 @@ def _flags(path: str, mtime_ns: int, month: str) -> pl.DataFrame:
     return _query(
         path,
         """
-        SELECT month, case_id, officer_nip, unit_code, flag, detail
-        FROM flags
-        WHERE month = $month
-        ORDER BY flag, unit_code, officer_nip, case_id
+        SELECT f.month, f.case_id, f.officer_nip, f.unit_code, f.flag, f.detail,
+               c.is_confidential
+        FROM flags AS f
+        LEFT JOIN cases AS c USING (case_id)
+        WHERE f.month = $month
+        ORDER BY f.flag, f.unit_code, f.officer_nip, f.case_id
     """,
         {"month": month},
     )
 
 
 def flags(snap: Snapshot, month: str, viewer: Viewer) -> pl.DataFrame:
-    """The `flags` rows of `month` (inspectorate and leadership only)."""
-    frame = _scope(_flags(snap.path, snap.mtime_ns, month), viewer)
+    """The `flags` rows of `month` (inspectorate and leadership only), a confidential
+    case's quoted note redacted."""
+    frame = _redact_flags(_scope(_flags(snap.path, snap.mtime_ns, month), viewer), viewer)
     return frame if may_see_inspectorate(viewer) else frame.clear()
 
 

@@ -15,7 +15,11 @@ SELECT
     e.event_type,
     e.unit_code,
     e.officer_nip,
-    e.event_key  -- finds the staged event (its source, file, row and note) again
+    e.event_key,  -- finds the staged event (its source, file, row and note) again
+    -- the flags of the complaint the event belongs to, not of its case: the app hides a
+    -- confidential member's notes by them (app/data.py, docs/access.md)
+    m.is_confidential,
+    m.is_anonymous
 FROM stg_events AS e
 JOIN case_members AS m USING (complaint_key)
 WHERE m.is_primary OR e.event_type NOT IN ('archived', 'rejected')

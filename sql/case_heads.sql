@@ -47,8 +47,11 @@ WITH last_holder AS (
     -- segment 0: the admin, credited with the forwarding clock
     SELECT case_key, unit_code, officer_nip FROM segments WHERE segment_no = 0
 ), members AS (
-    -- most cases have one member: only the merged ones need grouping
-    SELECT case_key, case_id, received_at, [channel] AS channels, member_count
+    -- most cases have one member: only the merged ones need grouping. A case is
+    -- confidential (anonymous) when any of its members is: its text and events tell the
+    -- member's story whichever complaint heads it (docs/access.md)
+    SELECT case_key, case_id, received_at, [channel] AS channels, member_count,
+           is_confidential, is_anonymous
     FROM case_members
     WHERE member_count = 1
     UNION ALL
@@ -57,7 +60,9 @@ WITH last_holder AS (
         any_value(case_id),
         min(received_at),
         list_sort(list_distinct(list(channel))),
-        count(*)
+        count(*),
+        bool_or(is_confidential),
+        bool_or(is_anonymous)
     FROM case_members
     WHERE member_count > 1
     GROUP BY case_key
@@ -74,8 +79,8 @@ SELECT
     c.village,
     c.lat,
     c.lon,
-    c.is_anonymous,
-    c.is_confidential,
+    m.is_anonymous,
+    m.is_confidential,
     c.due_at AS source_due_at,
     l.forwarded_at,
     l.admin_acted_at,

@@ -2,9 +2,11 @@
 -- primary (docs/merging.md). Two complaints are linked by
 --   the reporter rule: same reporter, same category and same place (kelurahan, else
 --     kecamatan), received no more than $merge_window_days days apart (chained in receipt
---     order, so a case can span longer);
+--     order, so a case can span longer). An anonymous complaint's reporter is never
+--     compared: it counts as having none;
 --   the text rule, for a complaint whose reporter cannot be compared with most others' (it
---     has none, or its channel's identifier is of another kind, cases.reporter_id_kinds):
+--     has none, is anonymous, or its channel's identifier is of another kind,
+--     cases.reporter_id_kinds):
 --     its best match among the complaints through another channel with the same category
 --     and place, received within the window, whose reporter it cannot be compared with
 --     either, that name the street it names (if it names one), whose map pins (if both have
@@ -34,7 +36,10 @@ WITH unlinked AS (
 ), keyed AS NOT MATERIALIZED (
     -- (recomputed by each use: cheaper than storing it at 10M complaints)
     SELECT
-        complaint_key, channel, received_at, reporter_hash, category,
+        complaint_key, channel, received_at, category, is_anonymous,
+        -- an anonymous complaint's reporter is never evidence (docs/merging.md): it counts
+        -- as having none, so only its text can find its copies
+        CASE WHEN NOT is_anonymous THEN reporter_hash END AS reporter_hash,
         lower(coalesce(village, district, '')) AS place,
         coalesce(list_extract($reporter_kind_names,
                               list_position($reporter_kind_channels, channel)),
@@ -81,7 +86,10 @@ WITH unlinked AS (
         s.complaint_key AS a,
         k.complaint_key AS b,
         abs(epoch(k.received_at - s.received_at)) / 86400 AS gap_days,
-        CASE WHEN s.reporter_hash IS NULL AND k.reporter_hash IS NULL
+        CASE WHEN s.is_anonymous AND k.is_anonymous THEN 'both anonymous'
+            WHEN s.is_anonymous THEN 'the ' || s.channel || ' one is anonymous'
+            WHEN k.is_anonymous THEN 'the ' || k.channel || ' one is anonymous'
+            WHEN s.reporter_hash IS NULL AND k.reporter_hash IS NULL
                 THEN 'neither has a reporter'
             WHEN s.reporter_hash IS NULL THEN 'no reporter on the ' || s.channel || ' one'
             WHEN k.reporter_hash IS NULL THEN 'no reporter on the ' || k.channel || ' one'
@@ -100,6 +108,13 @@ WITH unlinked AS (
         AND abs(epoch(k.received_at - s.received_at)) <= 86400 * $merge_window_days
         AND (k.reporter_hash IS NULL OR s.reporter_hash IS NULL
              OR k.reporter_kind <> s.reporter_kind)
+        -- an anonymous complaint and a named one whose identifier is of the kind its
+        -- channel's would be: their reporters would decide, and may not, so text does not
+        -- either (the link would say who the anonymous reporter is; look-alikes abound)
+        AND NOT (s.is_anonymous AND k.reporter_hash IS NOT NULL
+                 AND k.reporter_kind = s.reporter_kind)
+        AND NOT (k.is_anonymous AND s.reporter_hash IS NOT NULL
+                 AND k.reporter_kind = s.reporter_kind)
 ), texts AS MATERIALIZED (
     -- title and description (on separate lines) and map pin of the complaints in those pairs
     SELECT complaint_key, lat, lon, concat_ws(chr(10), title, description) AS text
@@ -231,6 +246,7 @@ CREATE OR REPLACE TABLE case_members AS
 WITH nodes AS (
     SELECT
         s.complaint_key, s.source, s.source_id, s.channel, s.received_at,
+        s.is_confidential, s.is_anonymous,
         CASE WHEN s.village IS NOT NULL THEN 'kelurahan ' || s.village
             WHEN s.district IS NOT NULL THEN 'kecamatan ' || s.district
             ELSE 'place (none given)'
@@ -306,7 +322,9 @@ SELECT
     n.received_at,
     n.complaint_key = g.case_key AS is_primary,
     g.member_count,
-    v.match_evidence
+    v.match_evidence,
+    n.is_confidential,
+    n.is_anonymous
 FROM nodes AS n
 JOIN groups AS g USING (label)
 JOIN nodes AS p ON p.complaint_key = g.case_key
@@ -322,7 +340,9 @@ SELECT
     received_at,
     true,
     1,
-    NULL
+    NULL,
+    is_confidential,
+    is_anonymous
 FROM stg_complaints
 ANTI JOIN merge_components AS c ON c.node = stg_complaints.complaint_key;
 

@@ -61,7 +61,7 @@ SELECT
     g.rating_score,
     g.rating_says_resolved,
     g.rated_at,
-    h.is_confidential,
+    h.is_confidential,  -- any member's, not only the head's (case_heads.sql)
     h.is_anonymous
 FROM case_heads AS h
 LEFT JOIN resolution AS r USING (case_key)

@@ -5,6 +5,7 @@ SELECT c.*, s.source, s.source_id, s.title, s.description
 FROM cases AS c
 JOIN stg_complaints AS s ON s.complaint_key = c.case_key;
 
+-- (each event carries its own complaint's is_confidential / is_anonymous: case_events.sql)
 CREATE TABLE snap.case_events AS
 SELECT c.case_id, e.*, s.source, s.source_id, s.file, s.row_number, s.note
 FROM case_events AS e
