@@ -37,6 +37,7 @@ LABELS = {"officer_month": "ASN", "unit_month": "SKPD", "tenant_month": "pemda",
           "flags": "tanda"}  # fmt: skip
 MAX_EXAMPLES = 5  # input rows named per kind of change in a change summary
 MAX_MOVES = 20  # rows whose moved numbers a change summary spells out
+WINDOW_MONTHS = 12  # the trailing means of sql/month_measures.sql: the month and 11 before
 
 
 def canonical(value) -> str:
@@ -150,11 +151,20 @@ def input_fingerprint(rows: dict, reference_hash: str) -> str:
     return hashlib.sha256((",".join(sorted(rows)) + "|" + reference_hash).encode()).hexdigest()
 
 
-def change_summary(con, month, previous, now, inputs, old_inputs, provisional) -> str:
-    """Human-readable (Bahasa Indonesia): what moved and why, against the previous version."""
-    note = " Bulan ini masih sementara (provisional): angkanya dapat berubah." * provisional
-    if previous is None:
-        return f"Publikasi pertama bulan {month}.{note}"
+def window_fingerprint(prints: dict[str, str], month: str) -> str:
+    """SHA-256 over the fingerprints (`publication_month_prints`) of the input rows of the
+    cases that ended in the 11 months before `month`: what its trailing 12-month means
+    (tenant satisfaction, resolution rate per category) read besides its own rows."""
+    year, number = map(int, month.split("-"))
+    at = year * 12 + number - 1
+    back = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(at - WINDOW_MONTHS + 1, at)]
+    text = ",".join(f"{m}:{prints[m]}" for m in back if m in prints)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def causes(previous: dict, now: dict, inputs: dict, old_inputs: dict, provisional) -> list[str]:
+    """Why a month's version differs from the previous one: each cause named only if its
+    own fingerprint differs from the one the previous version recorded."""
     reasons = []
     if now["policy_hash"] != previous["policy_hash"]:
         versions = (
@@ -174,12 +184,39 @@ def change_summary(con, month, previous, now, inputs, old_inputs, provisional) -
             "berubah"
         )
     reasons += input_changes(old_inputs, inputs)
+    # NULL in versions made before these were recorded: then they cannot be compared
+    if previous["window_fingerprint"] not in (None, now["window_fingerprint"]):
+        reasons.append(
+            "input kasus yang berakhir dalam 11 bulan sebelumnya berubah (dipakai rata-rata "
+            "12 bulan terakhir: kepuasan pemda dan tingkat penyelesaian per kategori)"
+        )
+    # the cut-off moves a month only while its windows are open (provisional)
+    if previous["as_of_date"] not in (None, now["as_of_date"]) and (
+        previous["provisional"] or provisional
+    ):
+        reasons.append(
+            f"tanggal batas data (as_of) berubah ({previous['as_of_date']} → "
+            f"{now['as_of_date']}), jendela bulan yang masih sementara ikut bergeser"
+        )
+    if now["code_version"] != previous["code_version"]:
+        reasons.append(f"versi kode berubah ({previous['code_version']} → {now['code_version']})")
     if not reasons:
         reasons.append(
-            f"versi kode berubah ({previous['code_version']} → {now['code_version']})"
-            if now["code_version"] != previous["code_version"]
-            else "cara hitung atau susunan kolom berubah (input, kebijakan dan kalender sama)"
+            f"tidak dapat dipastikan: versi {previous['version']} dibuat sebelum rapor mencatat "
+            "batas data dan input bulan-bulan sebelumnya"
+            if previous["window_fingerprint"] is None or previous["as_of_date"] is None
+            else "cara hitung atau susunan kolom berubah (input, kebijakan, kalender, data "
+            "referensi, batas data dan versi kode sama)"
         )
+    return reasons
+
+
+def change_summary(con, month, previous, now, inputs, old_inputs, provisional) -> str:
+    """Human-readable (Bahasa Indonesia): what moved and why, against the previous version."""
+    note = " Bulan ini masih sementara (provisional): angkanya dapat berubah." * provisional
+    if previous is None:
+        return f"Publikasi pertama bulan {month}.{note}"
+    reasons = causes(previous, now, inputs, old_inputs, provisional)
     moved = moved_numbers(con, month, previous["version"])
     shown = moved[:MAX_MOVES] + (
         [f"dan {len(moved) - MAX_MOVES} baris lainnya"] if len(moved) > MAX_MOVES else []
@@ -197,7 +234,8 @@ def change_summary(con, month, previous, now, inputs, old_inputs, provisional) -
 PUBLICATION_COLUMNS = (
     "tenant", "month", "version", "published_at", "input_fingerprint", "policy_version",
     "policy_hash", "calendar_hash", "code_version", "snapshot_hash", "supersedes",
-    "change_summary", "provisional", "reference_hash", "input_rows", "run_id",
+    "change_summary", "provisional", "reference_hash", "input_rows", "run_id", "as_of_date",
+    "window_fingerprint",
 )  # fmt: skip
 
 
@@ -225,14 +263,17 @@ def _add_new_columns(con) -> None:
             con.execute(f'ALTER TABLE {frozen} ADD COLUMN "{column}" {data_type}')
 
 
-def publish_months(con, tenant: str, policy, run_id: str | None, as_of_month: str) -> list:
-    """Append a version for every month (up to `as_of_month`) whose numbers, policy or
-    calendar differ from its newest version. Returns [(month, version, provisional)]."""
+def publish_months(con, tenant: str, policy, run_id: str | None, as_of: dt.date) -> list:
+    """Append a version for every month (up to the month of `as_of`, the data cut-off)
+    whose numbers, policy or calendar differ from its newest version. Returns
+    [(month, version, provisional)]."""
+    as_of_month = as_of.strftime("%Y-%m")
     run_sql(con, "publication_tables")
     run_sql(con, "publication_inputs")
     reference_hash, calendar_hash = con.execute(
         "SELECT reference_hash, calendar_hash FROM publication_reference"
     ).fetchall()[0]
+    prints = dict(con.execute("SELECT month, print FROM publication_month_prints").fetchall())
     months = [
         m
         for (m,) in con.execute(
@@ -256,6 +297,8 @@ def publish_months(con, tenant: str, policy, run_id: str | None, as_of_month: st
             "calendar_hash": calendar_hash,
             "reference_hash": reference_hash,
             "code_version": package_version("rapor"),
+            "as_of_date": as_of,
+            "window_fingerprint": window_fingerprint(prints, month),
         }
         if previous is not None and all(
             previous[k] == now[k] for k in ("snapshot_hash", "policy_hash", "calendar_hash")
@@ -326,9 +369,8 @@ def publications(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
     and the content hashes of its input rows in `publication_inputs`. A month gets a new
     version only when its numbers, the policy or the calendar changed."""
     tenant = rapor.home.tenant.code
-    as_of_month = rapor.as_of_date().strftime("%Y-%m")
     with rapor.warehouse() as con:
-        made = publish_months(con, tenant, rapor.policy(), context.run.run_id, as_of_month)
+        made = publish_months(con, tenant, rapor.policy(), context.run.run_id, rapor.as_of_date())
         total = con.execute(
             "SELECT count(*) FROM publications WHERE tenant = $t", {"t": tenant}
         ).fetchall()[0][0]

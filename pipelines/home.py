@@ -7,6 +7,7 @@ path is hard-coded anywhere else.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import yaml
 
 HOME_ENV = "RAPOR_HOME"
 SECRET_ENV = "RAPOR_HASH_SECRET"
+log = logging.getLogger(__name__)
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -114,12 +116,12 @@ class Home:
         )
 
     def hash_secret(self) -> bytes:
-        """The per-tenant secret that keys reporter hashes; created on first use."""
+        """The per-tenant secret that keys reporter hashes; created on first use (random,
+        mode 0600), and tightened to 0600 if it was readable by others."""
         if os.environ.get(SECRET_ENV):
             return os.environ[SECRET_ENV].encode()
-        if not self.secret_file.exists():
-            self.secret_file.write_text(secrets.token_hex(32))
-            self.secret_file.chmod(0o600)
+        if not create_secret(self.secret_file):
+            tighten_secret(self.secret_file)
         return self.secret_file.read_text().strip().encode()
 
     def source_dirs(self) -> list[Path]:
@@ -133,6 +135,46 @@ class Home:
         dagster_yaml = self.dagster_home / "dagster.yaml"
         if not dagster_yaml.exists():
             dagster_yaml.write_text(DAGSTER_YAML)
+
+
+def create_secret(path: Path) -> bool:
+    """Write a new random secret (32 bytes, hex) to `path` unless it exists; False if it did.
+
+    The file is never readable by others, not even for a moment: the secret is written to
+    a private temporary file created with mode 0600, then hard-linked into place, which
+    fails if another process created `path` first (its secret is then the one kept)."""
+    if path.exists():
+        return False
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32))
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: a rename, still private
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def tighten_secret(path: Path) -> bool:
+    """Make an existing secret file readable by its owner only (0600), saying so in the
+    log; True if it had to be changed."""
+    mode = path.stat().st_mode & 0o777
+    if not mode & 0o077:
+        return False
+    path.chmod(0o600)
+    log.warning(f"rapor: {path} was readable by others (mode {mode:04o}); now 0600")
+    return True
 
 
 # Writers to the warehouse share one pool of size 1: DuckDB allows a single writer.

@@ -7,14 +7,15 @@ Runs go through the home's own Dagster instance (DIR/dagster), so they show up i
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from dataclasses import dataclass, field
 
 import dagster as dg
-import duckdb
 
 from pipelines.home import Home
 from pipelines.partitions import partition_key, range_tags
+from pipelines.processes import process_alive
 from pipelines.resources import RaporHome
 from pipelines.warehouse import connect
 
@@ -22,6 +23,8 @@ UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", 
             "holder_facts", "flags"]  # fmt: skip
 MONTHLY = ["officer_month", "unit_month", "tenant_month", "recommendations", "publications",
            "serving_snapshot"]  # fmt: skip
+# who executes a run, so that another process can tell a live run from a dead one
+PID_TAG, HOST_TAG = "rapor/pid", "rapor/host"
 LOG_LEVEL = os.environ.get("RAPOR_LOG_LEVEL", "WARNING")  # what the console shows of runs
 
 
@@ -57,28 +60,45 @@ def instance_for(home: Home) -> dg.DagsterInstance:
 
 
 class WarehouseBusy(PipelineFailed):
-    """Another process is writing the warehouse right now."""
+    """Another run of this home is in progress; this one did not start."""
+
+
+def _run_process(instance: dg.DagsterInstance, run) -> tuple[int | None, str | None]:
+    """(pid, host) of the process executing `run`: rapor's own runs carry them as tags;
+    for others (dg dev, the daemon) the pid on the run's first events, host unknown."""
+    if run.tags.get(PID_TAG):
+        return int(run.tags[PID_TAG]), run.tags.get(HOST_TAG)
+    for record in instance.get_records_for_run(run.run_id, limit=20).records:
+        event = record.event_log_entry.dagster_event
+        if event is not None and event.pid:
+            return event.pid, None
+    return None, None
 
 
 def release_dead_runs(home: Home, instance: dg.DagsterInstance) -> list[str]:
     """Mark runs that died without finishing (killed, machine lost) as failed and free the
     warehouse pool slot they held; otherwise the next run would wait for it forever.
 
-    A run counts as dead when nobody holds the warehouse: DuckDB allows one writer, so if
-    the file opens for writing, no run is alive."""
+    A run is dead only when the process executing it is gone: its pid no longer runs
+    here, or now belongs to a process started after the run did. A run whose process is
+    unknown (not started yet) or on another host is left alone, as is every live one,
+    wherever it is between or inside its steps."""
     active = instance.get_runs(
         filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED])
     )
-    if not active:
-        return []
-    try:
-        connect(home.warehouse_path).close()
-    except duckdb.IOException as exc:
-        raise WarehouseBusy(f"another run is writing {home.warehouse_path}: {exc}") from exc
+    dead = []
     for run in active:
-        instance.report_run_failed(run, message="rapor: the process running it died")
+        pid, host = _run_process(instance, run)
+        if pid is None or (host is not None and host != socket.gethostname()):
+            continue
+        # a process started after the run did is another one that got the same pid
+        started = instance.get_run_record_by_id(run.run_id).start_time
+        if process_alive(pid, since=started):
+            continue
+        instance.report_run_failed(run, message=f"rapor: the process running it (pid {pid}) died")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-    return [run.run_id for run in active]
+        dead.append(run.run_id)
+    return dead
 
 
 def _materialize(selection: list[str], home: Home, instance, tags=None, partition_key=None):
@@ -91,7 +111,7 @@ def _materialize(selection: list[str], home: Home, instance, tags=None, partitio
         selection=selection,
         instance=instance,
         resources={"rapor": RaporHome(path=str(home.root))},
-        tags=tags,
+        tags={**(tags or {}), PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         partition_key=partition_key,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": LOG_LEVEL}}}},
@@ -141,6 +161,14 @@ def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
     and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
     instance = instance_for(home)
     release_dead_runs(home, instance)
+    busy = instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED])
+    )
+    if busy:  # two runs would take turns at the single-writer warehouse and break each other
+        raise WarehouseBusy(
+            f"another run of {home.root} is in progress ({', '.join(r.run_id for r in busy)}); "
+            "try again when it has finished"
+        )
     if month:
         run = _materialize(UPSTREAM + MONTHLY, home, instance, partition_key=partition_key(month))
         runs, months = [run], (month, month)

@@ -39,6 +39,15 @@ SELECT mc.month, i.input_table, i.source, i.file, i.row_number, i.row_hash, i.de
 FROM month_complaints AS mc
 JOIN input_rows AS i USING (complaint_key);
 
+-- one fingerprint per month of the input rows of the cases whose last month it is; a
+-- month's window_fingerprint is made of those of the 11 months before it: the inputs its
+-- trailing 12-month means read that are not its own (its own cases' rows, whose last month
+-- is this one or later, are compared row by row)
+CREATE OR REPLACE TEMP TABLE publication_month_prints AS
+SELECT last_month AS month, sha256(string_agg(row_hash, ',' ORDER BY row_hash)) AS print
+FROM (SELECT row_hash, max(month) AS last_month FROM publication_input_rows GROUP BY row_hash)
+GROUP BY last_month;
+
 -- reference data every month depends on (units, officers, HR's behaviour and organisation
 -- ratings, reviewers' merge links), one hash
 CREATE OR REPLACE TEMP TABLE publication_reference AS

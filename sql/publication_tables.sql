@@ -23,6 +23,12 @@ CREATE TABLE IF NOT EXISTS publications (
     PRIMARY KEY (tenant, month, version)
 );
 
+-- added later, so warehouses made before them gain them (NULL in their older versions):
+-- the data cut-off a version was computed to, and the fingerprint of the input rows of
+-- the 11 months before it, which its trailing 12-month means read
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS as_of_date DATE;
+ALTER TABLE publications ADD COLUMN IF NOT EXISTS window_fingerprint VARCHAR;
+
 CREATE TABLE IF NOT EXISTS publication_inputs (
     tenant VARCHAR NOT NULL,
     month VARCHAR NOT NULL,

@@ -364,8 +364,14 @@ def test_deterministic(tmp_path):
     )
     assert len(files) >= 14
     for rel in files:
-        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
-    for rel in ("secret.key", "sources/lapor/events.csv", "reference/officers.csv"):
+        if rel != Path("secret.key"):
+            assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+    # the secret is random per home, not drawn from the seed, and readable by its owner only
+    keys = {(tmp_path / h / "secret.key").read_text() for h in "abc"}
+    assert len(keys) == 3 and all(len(k) == 64 for k in keys)
+    for h in "abc":
+        assert (tmp_path / h / "secret.key").stat().st_mode & 0o777 == 0o600
+    for rel in ("sources/lapor/events.csv", "reference/officers.csv"):
         assert (tmp_path / "a" / rel).read_bytes() != (tmp_path / "c" / rel).read_bytes(), rel
 
 

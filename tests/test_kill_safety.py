@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.runner import run_pipeline
+import dagster as dg
+
+from pipelines.runner import instance_for, release_dead_runs, run_pipeline
 from tests.conftest import read_snapshot
 
 RAPOR = Path(sys.executable).parent / "rapor"
@@ -35,6 +37,11 @@ def test_sigkill_mid_run_keeps_the_last_snapshot(uji_home):
     assert proc.poll() is None, "the run finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # its process is gone, so its run is dead: marked failed, its warehouse slot freed
+    instance = instance_for(uji_home)
+    (killed,) = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+    assert release_dead_runs(uji_home, instance) == [killed.run_id]
+    assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
     assert hashlib.sha256(uji_home.snapshot_path.read_bytes()).hexdigest() == digest
     assert contents(uji_home) == before  # still readable, still the old numbers
 

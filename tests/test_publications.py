@@ -147,6 +147,8 @@ def test_policy_change_makes_new_versions_saying_so(uji_home):
         assert now[month][2] == 1  # supersedes
         assert "kebijakan berubah (versi " in text and " → uji-respons-3" in text
         assert "baris input" not in text  # no input row changed
+        for other in ("cara hitung", "as_of", "versi kode", "11 bulan sebelumnya", "kalender"):
+            assert other not in text  # and nothing else did
     # C3 was answered on Sat 19 Apr, 4 working days after it reached the puskesmas on Mon
     # 14 Apr (15, 16, 17, 19): met under 5 days, missed under 3. C1's answer took 1 day.
     april = now["2025-04"][8]
@@ -196,3 +198,41 @@ def test_recommendations_are_frozen_with_the_version_that_made_them(uji_home):
     summaries = latest(uji_home)
     for month, nip, kind, *_ in live:  # each new recommendation is named in its month's summary
         assert f"rekomendasi {nip} {kind}: baris baru" in summaries[month][8]
+
+
+def test_change_summary_names_only_the_causes_that_changed(uji_home):
+    """Numbers that move through the trailing 12-month means or the data cut-off alone
+    name that cause, never a calculation change that did not happen."""
+    ratings = uji_home.sources_dir / "s1" / "ratings.csv"
+    with open(ratings, "a") as f:  # Citra's C3, still open, rated 3 in May
+        f.write("C3,2025-05-05 10:00:00,3,false,\n")
+    run_pipeline(uji_home)
+    # only an April input changes: C1 (a case that ended in April) rated 5 instead of 4
+    ratings.write_text(ratings.read_text().replace(",4,true", ",5,true"))
+    assert [(m, v) for m, v, _ in run_pipeline(uji_home).publications] == [
+        ("2025-04", 2), ("2025-05", 2),
+    ]  # fmt: skip
+    april, may = latest(uji_home)["2025-04"][8], latest(uji_home)["2025-05"][8]
+    assert "1 baris input baru atau berubah: ratings s1/ratings.csv baris 1 (C1 skor 5" in april
+    assert "11 bulan sebelumnya" not in april  # C1's rows are April's own, named above
+    # May's own rows did not change; its tenant mean over the trailing 12 months did:
+    # shrunk = (3 + 10 mu) / 11 with mu = (4 + 3) / 2 = 3.5 before, (5 + 3) / 2 = 4 after
+    assert f"ASN {CITRA} PKM-A: satisfaction_shrunk 3.454545455 → 3.909090909" in may
+    assert "Sebab: input kasus yang berakhir dalam 11 bulan sebelumnya berubah" in may
+    for text in (april, may):
+        assert "cara hitung" not in text and "kebijakan" not in text
+        assert "as_of" not in text and "versi kode" not in text
+    assert "baris input" not in may
+
+    # only the cut-off moves, past May's 30-day windows: May is final now
+    uji_home.tenant_file.write_text(
+        uji_home.tenant_file.read_text().replace("2025-05-31", "2025-08-31")
+    )
+    made = run_pipeline(uji_home).publications
+    assert ("2025-05", 3, False) in made and all(m > "2025-05" for m, v, _ in made if v == 1)
+    may = latest(uji_home)["2025-05"][8]
+    assert f"ASN {CITRA} PKM-A: provisional True → False" in may
+    assert may.endswith(
+        "Sebab: tanggal batas data (as_of) berubah (2025-05-31 → 2025-08-31), jendela bulan "
+        "yang masih sementara ikut bergeser."
+    )

@@ -12,6 +12,7 @@ import yaml
 
 from assets import readers
 from pipelines.demo import names as nm
+from pipelines.home import create_secret
 
 DAY = 86_400
 FAR = 10**7  # a day number far beyond any period: "never moves"
@@ -90,7 +91,8 @@ def generate_city(
     The data cover the `months` calendar months ending the day before `end`; nothing is dated
     on or after `end`. `complaints` counts complaint records over both sources (the
     underlying complaints plus ~6 % cross-channel duplicates); injected `exact_duplicate`
-    faults add a few physical rows on top. The same arguments give byte-identical files.
+    faults add a few physical rows on top. The same arguments give byte-identical files,
+    except secret.key: random per home (kept if `home` has one), written with mode 0600.
 
     Written: tenant.yaml, secret.key, reference/{units,officers,calendar_overrides,
     behaviour_ratings,organisation_ratings}.csv,
@@ -133,7 +135,7 @@ def generate_city(
             tables[source][file] = df
             fault_rows.extend(found)
 
-    _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows)
+    _write(home, start, end, units, off, overrides, tables, fault_rows)
     # its own stream, so the files above stay what they were before HR ratings existed
     _write_hr_ratings(home, np.random.default_rng([seed, 4]), start, end, units, off)
     summary = {
@@ -1372,7 +1374,7 @@ def _break_nips(rng, nips: pl.Series) -> pl.Series:
 # ---------------------------------------------------------------- output
 
 
-def _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows):
+def _write(home, start, end, units, off, overrides, tables, fault_rows):
     for sub in ("reference", "demo_truth", *(f"sources/{s}" for s in nm.SOURCES)):
         (home / sub).mkdir(parents=True, exist_ok=True)
     tenant = {
@@ -1382,7 +1384,8 @@ def _write(home, rng_ref, start, end, units, off, overrides, tables, fault_rows)
         "as_of": end - dt.timedelta(days=1),
     }
     (home / "tenant.yaml").write_text(yaml.safe_dump(tenant, sort_keys=False), encoding="utf-8")
-    (home / "secret.key").write_text(rng_ref.bytes(32).hex(), encoding="utf-8")
+    # random per home (not from the seed) and private: same-seed demos share no secret
+    create_secret(home / "secret.key")
 
     pl.DataFrame(
         {
