@@ -6,7 +6,7 @@ import polars as pl
 from assets.common import WAREHOUSE_POOL, count, replace_table
 from assets.fetch import fetch_sources
 from assets.mapped import read_mapped_source
-from assets.readers import Reporters, empty_frame, find_table_file, read_table
+from assets.readers import Reporters, empty_frame, find_table_file, inventory_frame, read_table
 from pipelines.engine import run_stage
 from pipelines.mappings import load_mapping
 from pipelines.resources import RaporHome
@@ -18,16 +18,17 @@ INPUT_TABLES = (
 )  # fmt: skip
 
 
-def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
-    """All source folders' files by table, reporter ids hashed; and the files read. A
-    folder with a `source.yaml` is read through its mapping (docs/sources.md)."""
+def read_sources(home, inventory: list[dict] | None = None):
+    """All source folders' files by table, reporter ids hashed; and the files read (each
+    added to `inventory`, when given, with its format, encoding and reader). A folder with
+    a `source.yaml` is read through its mapping (docs/sources.md)."""
     reporters = Reporters(home.hash_secret())
     frames: dict[str, list[pl.DataFrame]] = {t: [empty_frame(t)] for t in SOURCE_TABLES}
     files = []
     for folder in home.source_dirs():
         mapping = load_mapping(folder)
         if mapping is not None and mapping.format != "canonical":
-            mapped, read = read_mapped_source(folder, mapping, reporters)
+            mapped, read = read_mapped_source(folder, mapping, reporters, inventory)
             for table, parts in mapped.items():
                 frames[table].extend(parts)
             files.extend(read)
@@ -35,7 +36,10 @@ def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
         for table in SOURCE_TABLES:
             path = find_table_file(folder, table)
             if path is not None:
-                frames[table].append(read_table(path, table, folder.name, reporters))
+                encoding = mapping.encoding if mapping is not None else "utf8"
+                frames[table].append(
+                    read_table(path, table, folder.name, reporters, encoding, inventory)
+                )
                 files.append(f"{folder.name}/{path.name}")
     return {t: pl.concat(fs) for t, fs in frames.items()}, files
 
@@ -47,10 +51,12 @@ def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mater
     on servers (databases, Open311 endpoints) are fetched first: what changed since their
     last fetch lands in their folder (assets/fetch.py); a fetch that fails fails the run."""
     fetched = fetch_sources(rapor.home, context.log)  # logs what each source landed
-    frames, files = read_sources(rapor.home)
+    inventory: list[dict] = []
+    frames, files = read_sources(rapor.home, inventory)
     with rapor.warehouse() as con:
         for table, frame in frames.items():
             replace_table(con, f"raw_{table}", frame)
+        replace_table(con, "raw_files", inventory_frame(inventory))
     meta = {f"{t}_rows": f.height for t, f in frames.items()}
     context.log.info(f"read {len(files)} files: {meta}")
     fetched_meta = {
@@ -58,8 +64,20 @@ def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mater
         for table, n in counts.items()
     }  # fmt: skip
     return dg.MaterializeResult(
-        metadata={**meta, **fetched_meta, "files": ", ".join(files) or "(none)"}
-    )
+        metadata={**meta, **fetched_meta, "files": ", ".join(files) or "(none)",
+                  "file_inventory": _inventory_md(inventory)}
+    )  # fmt: skip
+
+
+def _inventory_md(inventory: list[dict]) -> dg.MetadataValue:
+    """The files read (`raw_files`) as a Markdown table: how each was read, how many rows."""
+    lines = ["| file | table | format | encoding | reader | bytes | rows |", "|---" * 7 + "|"]
+    lines += [
+        f"| {e['source']}/{e['file']} | {e['input_table']} | {e['format']} | "
+        f"{e['encoding'] or ''} | {e['reader']} | {e['bytes']} | {e['rows']} |"
+        for e in inventory
+    ]
+    return dg.MetadataValue.md("\n".join(lines))
 
 
 def _counts_add_up(con) -> dg.AssetCheckResult:
