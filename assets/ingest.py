@@ -11,6 +11,7 @@ from assets.readers import (
     empty_frame,
     file_problem_frame,
     find_table_file,
+    inventory_frame,
     read_table,
 )
 from pipelines.engine import run_stage
@@ -27,18 +28,21 @@ INPUT_TABLES = (
 UNREAD = "file not read"  # the reason code of a file no table of its source reads
 
 
-def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
-    """All source folders' files by table, reporter ids hashed; and the files read. A
-    folder with a `source.yaml` is read through its mapping (docs/sources.md). Only files
-    inside their folder are read (a link out fails the run, MappingError); a file no
-    table reads becomes one quarantine row, "file not read", so that none goes unseen."""
+def read_sources(
+    home, inventory: list[dict] | None = None
+) -> tuple[dict[str, pl.DataFrame], list[str]]:
+    """All source folders' files by table, reporter ids hashed; and the files read (each
+    added to `inventory`, when given, with its format, encoding and reader). A folder with
+    a `source.yaml` is read through its mapping (docs/sources.md). Only files inside
+    their folder are read (a link out fails the run, MappingError); a file no table reads
+    becomes one quarantine row, "file not read", so that none goes unseen."""
     reporters = Reporters(home.hash_secret())
     frames: dict[str, list[pl.DataFrame]] = {t: [empty_frame(t)] for t in SOURCE_TABLES}
     files = []
     for folder in home.source_dirs():
         mapping = load_mapping(folder)
         if mapping is not None and mapping.format != "canonical":
-            mapped, read = read_mapped_source(folder, mapping, reporters)
+            mapped, read = read_mapped_source(folder, mapping, reporters, inventory)
             for table, parts in mapped.items():
                 frames[table].extend(parts)
             files.extend(read)
@@ -47,6 +51,7 @@ def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
             unread = unread_files(folder, paths, fetched=is_fetched(mapping))
         else:
             paths = []
+            encoding = mapping.encoding if mapping is not None else "utf8"
             for table in SOURCE_TABLES:
                 path = find_table_file(folder, table)
                 if path is None:
@@ -54,7 +59,9 @@ def read_sources(home) -> tuple[dict[str, pl.DataFrame], list[str]]:
                 problem = outside_problem(folder, path)
                 if problem:
                     raise MappingError(f"sources/{folder.name}: {table}: refused: {problem}")
-                frames[table].append(read_table(path, table, folder.name, reporters))
+                frames[table].append(
+                    read_table(path, table, folder.name, reporters, encoding, inventory)
+                )
                 files.append(f"{folder.name}/{path.name}")
                 paths.append(path)
             hint = (
@@ -84,10 +91,12 @@ def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mater
     on servers (databases, Open311 endpoints) are fetched first: what changed since their
     last fetch lands in their folder (assets/fetch.py); a fetch that fails fails the run."""
     fetched = fetch_sources(rapor.home, context.log)  # logs what each source landed
-    frames, files = read_sources(rapor.home)
+    inventory: list[dict] = []
+    frames, files = read_sources(rapor.home, inventory)
     with rapor.warehouse() as con:
         for table, frame in frames.items():
             replace_table(con, f"raw_{table}", frame)
+        replace_table(con, "raw_files", inventory_frame(inventory))
     meta = {f"{t}_rows": f.height for t, f in frames.items()}
     context.log.info(f"read {len(files)} files: {meta}")
     unread = [
@@ -109,8 +118,20 @@ def source_rows(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mater
             **fetched_meta,
             "files": ", ".join(files) or "(none)",
             "files_not_read": ", ".join(unread) or "(none)",
+            "file_inventory": _inventory_md(inventory),
         }
     )
+
+
+def _inventory_md(inventory: list[dict]) -> dg.MetadataValue:
+    """The files read (`raw_files`) as a Markdown table: how each was read, how many rows."""
+    lines = ["| file | table | format | encoding | reader | bytes | rows |", "|---" * 7 + "|"]
+    lines += [
+        f"| {e['source']}/{e['file']} | {e['input_table']} | {e['format']} | "
+        f"{e['encoding'] or ''} | {e['reader']} | {e['bytes']} | {e['rows']} |"
+        for e in inventory
+    ]
+    return dg.MetadataValue.md("\n".join(lines))
 
 
 def _counts_add_up(con) -> dg.AssetCheckResult:

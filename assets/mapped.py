@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import polars as pl
 
 from assets.identifiers import KEY_COLUMNS, Scrubber
 from assets.readers import (
+    BAD_MARK,
     ORIGINAL_ROW,
     ROW_PROBLEM,
     Reporters,
+    Text,
     canonical_frame,
+    decode_bytes,
     empty_frame,
+    file_entry,
     file_problem_frame,
-    read_csv_text,
+    read_csv,
+    unique_header,
+    unmarked,
+    unreadable,
 )
 from pipelines.mappings import (
     DATABASE_FORMATS,
@@ -42,6 +50,8 @@ DEFAULT_GLOB = {"csv": "*.csv", "xlsx": "*.xlsx", "json": "*.json", "jsonl": "*.
                 "open311": "*.json"}  # fmt: skip
 LANDING_DIR = "landing"  # inside the source folder: what fetches from servers wrote
 HARMLESS_FILES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
+MAX_DEPTH = 64  # JSON records nested deeper are quarantined (docs/sources.md)
+TOO_DEEP = f"malformed record: nested deeper than {MAX_DEPTH} levels"
 
 
 def _text(value) -> str | None:
@@ -63,15 +73,68 @@ def _text(value) -> str | None:
 
 
 def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
-    """A JSON object's fields as text, nested objects flattened with dots."""
+    """A JSON object's fields as text, nested objects flattened with dots (iteratively:
+    `_too_deep` has bounded the depth, and no nesting can exhaust the stack here)."""
     out: dict[str, str | None] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = _text(value)
+    stack = [(prefix, record)]
+    while stack:
+        base, obj = stack.pop()
+        nested = []
+        for key, value in obj.items():
+            name = f"{base}{key}"
+            if isinstance(value, dict):
+                nested.append((f"{name}.", value))
+            else:
+                out[name] = _text(value)
+        stack.extend(reversed(nested))
     return out
+
+
+def _too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    """Whether objects and lists nest more than `limit` levels (counted without
+    recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend(
+                (v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)
+            )
+    return False
+
+
+def _record(item, shown: str | None = None) -> tuple[dict, str | None]:
+    """One parsed JSON value as a record's fields and its problem (`shown`: its text)."""
+    if _too_deep(item):
+        return {}, TOO_DEEP
+    if not isinstance(item, dict):
+        shown = _text(item) if shown is None else shown.strip()
+        return {}, f"malformed record: not a JSON object: {shown}"[:300]
+    return _flatten(item), None
+
+
+def _parse(text: str):
+    """A JSON value and None, or None and the problem that stops it being read (deep
+    nesting included: the json module raises RecursionError)."""
+    try:
+        return json.loads(text), None
+    except RecursionError:
+        return None, TOO_DEEP
+    except ValueError as exc:
+        return None, f"malformed JSON: {exc}"[:300]
+
+
+def _checked(fields: dict, problem: str | None, text: Text) -> tuple[dict, str | None]:
+    """A record read from a file holding bytes its encoding could not decode: if the
+    record holds some, they show as U+FFFD and the record is quarantined with the reason."""
+    if not text.bad:
+        return fields, problem
+    if any(BAD_MARK in k or (v is not None and BAD_MARK in v) for k, v in fields.items()):
+        fields = {unmarked(k): v if v is None else unmarked(v) for k, v in fields.items()}
+        problem = problem or text.bad_problem("record", declarable=False)
+    return fields, problem if problem is None else unmarked(problem)
 
 
 def _records_frame(records: list[dict], problems: list[str | None], numbers: list[int]):
@@ -87,94 +150,237 @@ def _records_frame(records: list[dict], problems: list[str | None], numbers: lis
 
 
 def read_json_records(path: Path, records_path: tuple[str, ...] = ()) -> pl.DataFrame:
-    """A JSON document holding a list of objects (at `records_path`), one row per object."""
-    doc = json.loads(path.read_text(encoding="utf8"))
-    for key in records_path:
-        doc = doc.get(key) if isinstance(doc, dict) else None
-    if not isinstance(doc, list):
-        raise ValueError(f"no list of records at {'.'.join(records_path) or 'the top level'}")
+    """A JSON document holding a list of objects (at `records_path`), one row per object.
+    When the document as a whole cannot be parsed (a record nested too deep, one bad
+    element), its list is split into elements, each read on its own: one bad record is
+    quarantined, not the file."""
+    return _json_records(decode_bytes(path.read_bytes()), records_path)
+
+
+def _json_records(text: Text, records_path: tuple[str, ...]) -> pl.DataFrame:
+    doc, problem = _parse(text.text)
+    if problem is None:
+        for key in records_path:
+            doc = doc.get(key) if isinstance(doc, dict) else None
+        if not isinstance(doc, list):
+            where = ".".join(records_path) or "the top level"
+            raise ValueError(f"no list of records at {where}")
+        parsed = [(item, None, None) for item in doc]
+    else:
+        parsed = [(*_parse(e), e) for e in _array_items(text.text, records_path, problem)]
     records, problems = [], []
-    for item in doc:
-        if isinstance(item, dict):
-            records.append(_flatten(item))
-            problems.append(None)
-        else:
-            records.append({})
-            problems.append(f"malformed record: not a JSON object: {_text(item)}"[:300])
+    for item, problem, shown in parsed:
+        fields = {}
+        if problem is None:
+            fields, problem = _record(item, shown)
+        fields, problem = _checked(fields, problem, text)
+        records.append(fields)
+        problems.append(problem)
     return _records_frame(records, problems, list(range(1, len(records) + 1)))
 
 
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]|[^\s\[\]{}:,"]+', re.S)
+
+
+def _array_items(text: str, records_path: tuple[str, ...], problem: str) -> list[str]:
+    """The texts of the elements of the list at `records_path`, found by scanning the
+    document's tokens (no parsing, so no depth limit); ValueError when there is none."""
+    stack: list[list] = []  # [bracket, path to it, key being read (objects)]
+    target = tuple(records_path)
+    depth = None  # stack depth inside the target list
+    items, start, last_string = [], None, None
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if depth is not None and len(stack) == depth and start is None and tok not in ",]":
+            start = m.start()
+        if tok in "[{":
+            if not stack:
+                where = ()
+            elif stack[-1][0] == "{":
+                where = (*stack[-1][1], stack[-1][2])
+            else:
+                where = (*stack[-1][1], None)
+            stack.append([tok, where, None])
+            if tok == "[" and where == target and depth is None:
+                depth = len(stack)
+        elif tok in "]}":
+            if depth is not None and len(stack) == depth:
+                if start is not None:
+                    items.append(text[start : m.start()])
+                return items
+            if not stack:
+                break
+            stack.pop()
+        elif tok == ",":
+            if depth is not None and len(stack) == depth and start is not None:
+                items.append(text[start : m.start()])
+                start = None
+        elif tok == ":":
+            if stack and stack[-1][0] == "{" and last_string is not None:
+                stack[-1][2] = last_string
+        elif tok.startswith('"'):
+            try:
+                last_string = json.loads(tok)
+            except ValueError:
+                last_string = None
+            continue
+        last_string = None
+    raise ValueError(f"no list of records found ({problem})")
+
+
 def read_jsonl_records(path: Path) -> pl.DataFrame:
-    """A JSON Lines file, one row per non-blank line; a line that is not a JSON object is
-    kept as a row with its problem (numbered by its line)."""
+    """A JSON Lines file, one row per non-blank line (lines end with LF or CRLF); a line
+    that is not a JSON object, is nested too deep or holds bytes that are not valid UTF-8
+    is kept as a row with its problem (numbered by its line)."""
+    return _jsonl_records(decode_bytes(path.read_bytes()))
+
+
+def _jsonl_records(text: Text) -> pl.DataFrame:
     records, problems, numbers = [], [], []
-    text = path.read_bytes().decode("utf8", errors="replace")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.text.split("\n"), start=1):
         if not line.strip():
             continue
         numbers.append(number)
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            records.append({})
-            problems.append(f"malformed JSON line: {exc}"[:300])
-            continue
-        if isinstance(item, dict):
-            records.append(_flatten(item))
-            problems.append(None)
-        else:
-            records.append({})
-            problems.append(f"malformed record: not a JSON object: {line.strip()}"[:300])
+        item, problem = _parse(line)
+        fields = {}
+        if problem is None:
+            fields, problem = _record(item, line)
+        elif problem.startswith("malformed JSON:"):
+            problem = problem.replace("malformed JSON:", "malformed JSON line:", 1)
+        fields, problem = _checked(fields, problem, text)
+        records.append(fields)
+        problems.append(problem)
     return _records_frame(records, problems, numbers)
 
 
 def read_xlsx_records(path: Path) -> pl.DataFrame:
-    """The first sheet of a workbook, first row as header, every cell as text."""
+    """The first sheet of a workbook, first row as header, every cell as text. A formula
+    cell reads as the value Excel computed and saved; a formula without one (a workbook
+    written by a program, never opened in Excel) is a problem of its record, never a
+    blank."""
+    header, rows, formulas = _xlsx_cells(path, data_only=False)
+    if header is None:
+        return pl.DataFrame()
+    cached = _xlsx_cells(path, data_only=True)[1] if formulas else {}
+    named = [_text(h) or "" for h in header]
+    while named and not named[-1]:
+        named.pop()  # blank header cells at the end are not columns
+    names = unique_header(named)
+    records, numbers, problems = [], [], []
+    for number, values in rows.items():
+        problem = None
+        for i in formulas.get(number, ()):
+            value = cached[number][i] if i < len(cached.get(number, ())) else None
+            if value is None:
+                letter = _column_letter(i)
+                column = names[i] if i < len(names) else letter
+                problem = problem or (
+                    f"formula without a computed value in column {column}"
+                    f" (cell {letter}{number + 1}: {values[i]})"
+                )
+            else:
+                values[i] = value
+        extra = [v for v in values[len(names) :] if v is not None]
+        if extra:
+            problem = problem or (
+                f"malformed row: {len(extra)} value(s) beyond the header's {len(names)} columns"
+            )
+        records.append(dict(zip(names, values, strict=False)))
+        numbers.append(number)
+        problems.append(problem)
+    return _records_frame(records, problems, numbers)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _xlsx_cells(path: Path, data_only: bool):
+    """The first sheet's header and its non-blank rows (by data row number, 1 = the row
+    under the header) as text; without `data_only`, also where the formula cells are."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    book = load_workbook(path, read_only=True, data_only=data_only)
+    rows: dict[int, list] = {}
+    formulas: dict[int, list[int]] = {}
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return pl.DataFrame()
-        names = [_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
-        records, numbers = [], []
-        for number, row in enumerate(rows, start=1):
-            values = [_text(v) for v in row]
+        cells = book.worksheets[0].iter_rows()
+        first = next(cells, None)
+        if first is None:
+            return None, rows, formulas
+        header = [c.value for c in first]
+        for number, row in enumerate(cells, start=1):
+            values = [_text(c.value) for c in row]
+            found = [i for i, c in enumerate(row) if c.data_type == "f"]
             if all(v is None for v in values):
                 continue  # trailing formatted-but-empty rows are not records
-            records.append(dict(zip(names, values, strict=False)))
-            numbers.append(number)
+            if found:  # only without data_only: the formula itself, not its value
+                formulas[number] = found
+                for i in found:
+                    values[i] = getattr(row[i].value, "text", None) or str(row[i].value)
+            rows[number] = values
     finally:
         book.close()
-    return _records_frame(records, [None] * len(records), numbers)
+    return header, rows, formulas
 
 
-def read_records(path: Path, mapping: Mapping) -> pl.DataFrame:
+def read_records(path: Path, mapping: Mapping) -> tuple[pl.DataFrame, dict]:
     """One file of a mapped source as text records with their row numbers; the values the
-    mapping lists as `blanks` (N/A, -) read as blank."""
-    frame = _read_records(path, mapping)
+    mapping lists as `blanks` (N/A, -) read as blank. Also how it was read: format,
+    encoding, reader and why the row-by-row CSV reader was needed (`file_entry`)."""
+    frame, how = _read_records(path, mapping)
     if not mapping.blanks:
-        return frame
+        return frame, how
     blanks = list(mapping.blanks)
     text = [c for c in frame.columns if c not in (ROW, ROW_PROBLEM)]
     return frame.with_columns(
         pl.when(pl.col(c).str.strip_chars().is_in(blanks)).then(None).otherwise(pl.col(c)).alias(c)
         for c in text
-    )
+    ), how
 
 
-def _read_records(path: Path, mapping: Mapping) -> pl.DataFrame:
+def _format(path: Path, mapping: Mapping) -> str:
     fmt = "jsonl" if is_fetched(mapping) else mapping.format
+    if fmt in ("json", "open311") and path.suffix == ".jsonl":
+        return "jsonl"
+    return "json" if fmt == "open311" else fmt
+
+
+def _read_records(path: Path, mapping: Mapping) -> tuple[pl.DataFrame, dict]:
+    fmt = _format(path, mapping)
     if fmt == "csv":
-        frame = read_csv_text(path, mapping.csv_delimiter, mapping.encoding)
-        return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        read = read_csv(path, mapping.csv_delimiter, mapping.encoding)
+        frame = read.frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        return frame, {"fmt": fmt, "encoding": read.encoding, "reader": read.reader,
+                       "note": read.fallback}  # fmt: skip
     if fmt == "xlsx":
-        return read_xlsx_records(path)
-    if fmt == "jsonl" or path.suffix == ".jsonl":
-        return read_jsonl_records(path)
-    return read_json_records(path, mapping.records_path)
+        return read_xlsx_records(path), {"fmt": fmt, "reader": "openpyxl"}
+    text = decode_bytes(path.read_bytes())
+    how = {"fmt": fmt, "encoding": text.encoding, "reader": "json"}
+    if fmt == "jsonl":
+        return _jsonl_records(text), how
+    return _json_records(text, mapping.records_path), how
+
+
+def _read_file(path, mapping, table, source, name, inventory, scrub):
+    """`read_records` (records, None), with the file added to `inventory` when given; a
+    file that cannot be read at all gives (None, its file problem frame, `unreadable`),
+    its problem passed through `scrub` (an error may quote the file's text)."""
+    unread = None
+    try:
+        records, how = read_records(path, mapping)
+    except Exception as exc:
+        fmt = _format(path, mapping)
+        problem, rows = unreadable(path, exc, fmt)
+        problem = scrub(problem)
+        records = unread = file_problem_frame(table, source, name, problem, rows)
+        how = {"fmt": fmt, "note": problem}
+    if inventory is not None:
+        inventory.append(file_entry(source, name, table, how.pop("fmt"), path, records.height,
+                                    **how))  # fmt: skip
+    return (None, unread) if unread is not None else (records, None)
 
 
 def is_fetched(mapping: Mapping) -> bool:
@@ -468,9 +674,10 @@ def _original_row(
 
 
 def read_mapped_source(
-    folder: Path, mapping: Mapping, reporters: Reporters
+    folder: Path, mapping: Mapping, reporters: Reporters, inventory: list[dict] | None = None
 ) -> tuple[dict[str, list[pl.DataFrame]], list[str]]:
-    """A mapped source's canonical raw rows by table, and the files read."""
+    """A mapped source's canonical raw rows by table, and the files read (each added to
+    `inventory` with how it was read, when given)."""
     frames: dict[str, list[pl.DataFrame]] = {t: [] for t in ("complaints", "events", "ratings")}
     files: list[str] = []
     strict = mapping.format in ("csv", "xlsx")
@@ -500,12 +707,11 @@ def read_mapped_source(
         for path in source_files(folder, mapping, table, spec.origin):
             name = path.relative_to(folder).as_posix()
             files.append(f"{folder.name}/{name}")
-            try:
-                records = read_records(path, mapping)
-            except Exception as exc:
-                problem = f"unreadable file: {type(exc).__name__}: {exc}"[:500]
-                problem = scrubber.scrub(problem)  # an error may quote the file's text
-                frames[table].append(file_problem_frame(table, folder.name, name, problem))
+            records, unread = _read_file(
+                path, mapping, table, folder.name, name, inventory, scrubber.scrub
+            )
+            if unread is not None:
+                frames[table].append(unread)
                 continue
             if ROW_PROBLEM not in records.columns:
                 records = records.with_columns(pl.lit(None, pl.String).alias(ROW_PROBLEM))
