@@ -788,6 +788,10 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Nama pengguna atau kata sandi salah.",
         "en": "Wrong username or password.",
     },
+    "auth.locked": {
+        "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
+        "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
+    },
     "auth.oidc": {"id": "Masuk dengan akun SSO", "en": "Sign in with SSO"},
     "auth.oidc_no_role": {
         "id": "Akun {email} belum terdaftar di rapor. Minta pengelola menambahkannya "
