@@ -25,7 +25,7 @@ import time
 
 import streamlit as st
 
-from app import data
+from app import data, ui
 from app.i18n import LANG_KEY, t
 from pipelines.home import Home, HomeError
 from pipelines.signin import SignInThrottle
@@ -144,7 +144,7 @@ def _sign_in_form(table: dict[str, User], throttle: SignInThrottle) -> None:
     if oidc_enabled():
         email = _oidc_email()
         if email:  # signed in with the identity provider, but no role here
-            st.warning(t("auth.oidc_no_role", email=email), icon=":material/person_off:")
+            st.warning(t("auth.oidc_no_role", email=ui.plain(email)), icon=":material/person_off:")
             st.button(t("auth.sign_out"), on_click=st.logout)
         else:
             st.button(t("auth.oidc"), on_click=st.login, icon=":material/login:")
@@ -158,7 +158,8 @@ def gate(pages: list) -> User | None:
         table = users()
     except (UsersError, OSError, ValueError) as exc:
         st.navigation(pages, position="hidden")
-        st.error(t("auth.bad_file", error=str(exc).splitlines()[0]), icon=":material/error:")
+        error = ui.plain(str(exc).splitlines()[0])
+        st.error(t("auth.bad_file", error=error), icon=":material/error:")
         st.stop()
         raise  # unreachable
     if table is None:
@@ -175,7 +176,8 @@ def gate(pages: list) -> User | None:
         st.stop()
         raise AssertionError("unreachable")  # st.stop() ends the run
     with st.sidebar:
-        st.markdown(t("auth.signed_in", name=user.name or user.username, role=role_label(user)))
+        name = ui.plain(user.name or user.username)
+        st.markdown(t("auth.signed_in", name=name, role=ui.plain(role_label(user))))
         if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             _sign_out()
     return user
