@@ -87,9 +87,7 @@ def test_csv_cells_are_escaped_and_numbers_stay_numbers(planted, tmp_path):
         units_text = archive.read("unit_month.csv").decode()
         officers_text = archive.read("officer_month.csv").decode()
     units = {r["unit_code"]: r for r in csv.DictReader(io.StringIO(units_text, newline=""))}
-    officers = {
-        r["officer_nip"]: r for r in csv.DictReader(io.StringIO(officers_text, newline=""))
-    }
+    officers = {r["officer_nip"]: r for r in csv.DictReader(io.StringIO(officers_text, newline=""))}
     assert {code: units[code]["unit_name"] for code in UNITS} == {
         code: "'" + name for code, name in UNITS.items()
     }
