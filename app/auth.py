@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 import time
 
 import streamlit as st
@@ -118,7 +119,7 @@ def _sign_out() -> None:
     st.rerun()
 
 
-def _sign_in_form(table: dict[str, User], throttle: SignInThrottle) -> None:
+def _sign_in_form(table: dict[str, User]) -> None:
     st.title(t("auth.title"))
     st.caption(t("auth.caption"))
     with st.form("sign_in", clear_on_submit=True, width=420):
@@ -127,7 +128,13 @@ def _sign_in_form(table: dict[str, User], throttle: SignInThrottle) -> None:
                                  autocomplete="current-password")  # fmt: skip
         submitted = st.form_submit_button(t("auth.submit"), type="primary")
     if submitted:
-        attempt = throttle.attempt(table, username or "", password or "", _client_address())
+        try:  # the lockout state lives in the home: no sign-in without it (fail closed)
+            throttle = SignInThrottle(Home.resolve())
+            attempt = throttle.attempt(table, username or "", password or "", _client_address())
+        except (OSError, sqlite3.Error, HomeError) as exc:
+            error = ui.plain(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            st.error(t("auth.throttle_unavailable", error=error), icon=":material/error:")
+            return
         user = attempt.user
         if user is not None:
             st.session_state[AUTH_KEY] = user.username
@@ -172,7 +179,7 @@ def gate(pages: list) -> User | None:
     user = signed_in(table)
     if user is None:
         st.navigation(pages, position="hidden")
-        _sign_in_form(table, SignInThrottle(Home.resolve()))
+        _sign_in_form(table)
         st.stop()
         raise AssertionError("unreachable")  # st.stop() ends the run
     with st.sidebar:

@@ -792,6 +792,12 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
         "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
     },
+    "auth.throttle_unavailable": {
+        "id": "Masuk tidak dapat diperiksa: catatan percobaan masuk (DIR/audit) tidak dapat "
+        "ditulis: {error}",
+        "en": "Sign-in cannot be checked: the sign-in record (DIR/audit) cannot be written: "
+        "{error}",
+    },
     "auth.oidc": {"id": "Masuk dengan akun SSO", "en": "Sign in with SSO"},
     "auth.oidc_no_role": {
         "id": "Akun {email} belum terdaftar di rapor. Minta pengelola menambahkannya "

@@ -149,3 +149,22 @@ def test_the_sign_in_form_is_throttled_across_sessions(uji_home, monkeypatch):
     log = (uji_home.root / "audit" / "signin.log").read_text()
     assert log.count(" signin failure user=kepala ") == 5 and "signin lockout" in log
     assert PASSWORD not in log and WRONG not in log
+
+
+def test_without_a_writable_lockout_record_nobody_signs_in(uji_home, monkeypatch):
+    """Fail closed: when DIR/audit cannot be used, the form refuses with a clear message."""
+    from pipelines.users import add_user
+    from tests.test_app import run_app
+
+    add_user(uji_home, "kepala", "skpd_head", PASSWORD, unit="DPU")
+    (uji_home.root / "audit").write_text("not a folder")
+    monkeypatch.setenv("RAPOR_HOME", str(uji_home.root))
+    monkeypatch.delenv("RAPOR_REQUIRE_SIGNIN", raising=False)
+    at = run_app()
+    at.text_input[0].input("kepala")
+    at.text_input[1].input(PASSWORD)
+    at = at.button[0].click().run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("Masuk tidak dapat diperiksa: catatan percobaan masuk")
+    assert [x.value for x in at.title] == ["Masuk ke rapor"]
