@@ -3,6 +3,9 @@
 - With a users file, every page needs a signed-in user. The sign-in form checks the
   username and password against the file (scrypt, constant-time comparison); a failed
   attempt waits a moment and gets one generic message, whether the username exists or not.
+  Failures are throttled per username and per client address, across sessions: after 5
+  within 15 minutes that username or address is refused for 15 minutes, and every failure
+  and lockout is a line in DIR/audit/signin.log (pipelines/signin.py).
   The session keeps only the username: the role is read from the file on every run, so a
   removed user or a changed role takes effect at the next click.
 - Optionally, OIDC through `st.login` (an `[auth]` section in .streamlit/secrets.toml): the
@@ -16,15 +19,18 @@ link (?nip=...) opens after sign-in, and the page still applies the signed-in us
 
 from __future__ import annotations
 
+import math
 import os
+import sqlite3
 import time
 
 import streamlit as st
 
-from app import data
+from app import data, ui
 from app.i18n import LANG_KEY, t
 from pipelines.home import Home, HomeError
-from pipelines.users import User, UsersError, authenticate, find_by_email, load_users
+from pipelines.signin import SignInThrottle
+from pipelines.users import User, UsersError, find_by_email, load_users
 
 AUTH_KEY = "auth_user"  # session_state: the signed-in username
 FAILURES_KEY = "auth_failures"
@@ -61,6 +67,16 @@ def _oidc_email() -> str | None:
     except Exception:  # st.user without auth configured
         return None
     return None
+
+
+def _client_address() -> str | None:
+    """The client's address as the server sees it (None for localhost or outside a
+    session); X-Forwarded-For is not trusted: a client can write any value there."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return None
+    return address if isinstance(address, str) and address else None
 
 
 def signed_in(table: dict[str, User]) -> User | None:
@@ -112,7 +128,14 @@ def _sign_in_form(table: dict[str, User]) -> None:
                                  autocomplete="current-password")  # fmt: skip
         submitted = st.form_submit_button(t("auth.submit"), type="primary")
     if submitted:
-        user = authenticate(table, username or "", password or "")
+        try:  # the lockout state lives in the home: no sign-in without it (fail closed)
+            throttle = SignInThrottle(Home.resolve())
+            attempt = throttle.attempt(table, username or "", password or "", _client_address())
+        except (OSError, sqlite3.Error, HomeError) as exc:
+            error = ui.plain(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            st.error(t("auth.throttle_unavailable", error=error), icon=":material/error:")
+            return
+        user = attempt.user
         if user is not None:
             st.session_state[AUTH_KEY] = user.username
             st.session_state.pop(FAILURES_KEY, None)
@@ -120,11 +143,15 @@ def _sign_in_form(table: dict[str, User]) -> None:
         failures = st.session_state.get(FAILURES_KEY, 0) + 1
         st.session_state[FAILURES_KEY] = failures
         time.sleep(min(FAIL_DELAY * 2 ** (failures - 1), MAX_DELAY))
-        st.error(t("auth.failed"), icon=":material/lock:")
+        if attempt.locked_for > 0:
+            minutes = max(1, math.ceil(attempt.locked_for / 60))
+            st.error(t("auth.locked", minutes=minutes), icon=":material/lock_clock:")
+        else:
+            st.error(t("auth.failed"), icon=":material/lock:")
     if oidc_enabled():
         email = _oidc_email()
         if email:  # signed in with the identity provider, but no role here
-            st.warning(t("auth.oidc_no_role", email=email), icon=":material/person_off:")
+            st.warning(t("auth.oidc_no_role", email=ui.plain(email)), icon=":material/person_off:")
             st.button(t("auth.sign_out"), on_click=st.logout)
         else:
             st.button(t("auth.oidc"), on_click=st.login, icon=":material/login:")
@@ -138,7 +165,8 @@ def gate(pages: list) -> User | None:
         table = users()
     except (UsersError, OSError, ValueError) as exc:
         st.navigation(pages, position="hidden")
-        st.error(t("auth.bad_file", error=str(exc).splitlines()[0]), icon=":material/error:")
+        error = ui.plain(str(exc).splitlines()[0])
+        st.error(t("auth.bad_file", error=error), icon=":material/error:")
         st.stop()
         raise  # unreachable
     if table is None:
@@ -155,7 +183,8 @@ def gate(pages: list) -> User | None:
         st.stop()
         raise AssertionError("unreachable")  # st.stop() ends the run
     with st.sidebar:
-        st.markdown(t("auth.signed_in", name=user.name or user.username, role=role_label(user)))
+        name = ui.plain(user.name or user.username)
+        st.markdown(t("auth.signed_in", name=name, role=ui.plain(role_label(user))))
         if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             _sign_out()
     return user

@@ -345,6 +345,38 @@ def _rated(officers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# A text cell starting with one of these is read as a formula (or DDE) by spreadsheets
+# (OWASP "CSV injection"): XLSX writes every text as a string cell, CSV prefixes a quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_csv_text(text: str) -> str:
+    """`text` for a CSV cell a spreadsheet shows as text: one that begins with a formula
+    character gets a leading single quote (the field is quoted by the writer)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def inert_csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text column passed through `inert_csv_text` (numbers, dates and
+    booleans unchanged: a negative number stays a number)."""
+    pattern = r"^[=+\-@\t\r]"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )  # fmt: skip
+
+
+def _write(ws, row: int, col: int, value: Any, fmt=None) -> None:
+    """One cell: text always as a string cell (never a formula, a URL or a number), other
+    values by type."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    else:
+        ws.write(row, col, value, fmt)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
@@ -359,7 +391,11 @@ def write_xlsx(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     import xlsxwriter
 
     target = out if hasattr(out, "write") else str(out)
-    book = xlsxwriter.Workbook(target, {"remove_timezone": True, "nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(target, {
+        "remove_timezone": True, "nan_inf_to_errors": True,
+        # text is text: `write` would turn "=..." into a formula and "http..." into a link
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })  # fmt: skip
     head = book.add_format({"bold": True, "bg_color": "#1f6fb4", "font_color": "white",
                             "border": 1, "text_wrap": True, "valign": "top"})  # fmt: skip
     formats = {
@@ -373,22 +409,22 @@ def write_xlsx(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     title = book.add_format({"bold": True, "font_size": 14})
 
     sheet = book.add_worksheet("ringkasan")
-    sheet.write(0, 0, tr("exp.title", report.lang), title)
-    sheet.write(1, 0, f"{report.info['tenant_name']} · {month_words(report.month, report.lang)}")
+    _write(sheet, 0, 0, tr("exp.title", report.lang), title)
+    _write(sheet, 1, 0, f"{report.info['tenant_name']} · {month_words(report.month, report.lang)}")
     for i, (name, value, fmt) in enumerate(_summary_rows(report), start=3):
-        sheet.write(i, 0, name, label)
+        _write(sheet, i, 0, name, label)
         style = book.add_format({"num_format": fmt}) if fmt else None
         if value is None or (isinstance(value, float) and math.isnan(value)):
             sheet.write_blank(i, 1, None)
         else:
-            sheet.write(i, 1, _cell(value), style)
+            _write(sheet, i, 1, _cell(value), style)
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 70)
 
     def table(name: str, frame: pl.DataFrame) -> None:
         ws = book.add_worksheet(name)
         for j, column in enumerate(frame.columns):
-            ws.write(0, j, column, head)
+            _write(ws, 0, j, column, head)
             dtype = frame.schema[column]
             if column in RATE_COLUMNS:
                 fmt = formats["pct"]
@@ -408,7 +444,7 @@ def write_xlsx(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
             for i, value in enumerate(values, start=1):
                 if value is None:
                     continue
-                ws.write(i, j, value, fmt)
+                _write(ws, i, j, value, fmt)
         ws.freeze_panes(1, 0)
         ws.set_row(0, 30)
         if frame.width:
@@ -500,6 +536,8 @@ def _summary_text(report: MonthReport) -> str:
 
 
 def write_pdf(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
@@ -534,7 +572,8 @@ def write_pdf(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
         canvas.restoreState()
 
     def grid(rows: list[list[Any]], widths: list[float], numeric_from: int) -> Table:
-        body = [[Paragraph(str(c), small) if isinstance(c, str) and len(c) > 28 else c
+        # a Paragraph parses its text as markup (<img src=...>, <a>): names are escaped
+        body = [[Paragraph(escape(c), small) if isinstance(c, str) and len(c) > 28 else c
                  for c in r] for r in rows]  # fmt: skip
         tbl = Table(body, colWidths=widths, repeatRows=1)
         tbl.setStyle(TableStyle([
@@ -556,7 +595,7 @@ def write_pdf(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
         Spacer(1, 5 * cm),
         Paragraph(tr("exp.title", lang), centred),
         Spacer(1, 0.6 * cm),
-        Paragraph(info["tenant_name"], sub),
+        Paragraph(escape(info["tenant_name"]), sub),
         Paragraph(f"{month_words(report.month, lang)} ({report.month})", sub),
         Spacer(1, 1.5 * cm),
     ]
@@ -695,7 +734,10 @@ def _metadata(report: MonthReport) -> str:
 def write_csv(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     """A zip of unit_month.csv, officer_month.csv and metadata.json when `out` is a file
     object or a path ending in .zip; otherwise a directory `out` holding those files."""
-    files = {name: frame.write_csv() for name, frame in _csv_frames(report).items()}
+    files = {
+        name: inert_csv_frame(frame).write_csv(quote_style="non_numeric")
+        for name, frame in _csv_frames(report).items()
+    }
     files["metadata.json"] = _metadata(report)
     if hasattr(out, "write") or str(out).lower().endswith(".zip"):
         target = out if hasattr(out, "write") else str(out)

@@ -788,6 +788,16 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Nama pengguna atau kata sandi salah.",
         "en": "Wrong username or password.",
     },
+    "auth.locked": {
+        "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
+        "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
+    },
+    "auth.throttle_unavailable": {
+        "id": "Masuk tidak dapat diperiksa: catatan percobaan masuk (DIR/audit) tidak dapat "
+        "ditulis: {error}",
+        "en": "Sign-in cannot be checked: the sign-in record (DIR/audit) cannot be written: "
+        "{error}",
+    },
     "auth.oidc": {"id": "Masuk dengan akun SSO", "en": "Sign in with SSO"},
     "auth.oidc_no_role": {
         "id": "Akun {email} belum terdaftar di rapor. Minta pengelola menambahkannya "

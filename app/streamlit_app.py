@@ -102,7 +102,7 @@ snapshot = ui.snapshot_or_stop()
 page = st.navigation(pages)
 ui.sidebar_footer(snapshot)
 if gate_error:
-    st.warning(t("q.unreadable", error=gate_error), icon=":material/error:")
+    st.warning(t("q.unreadable", error=ui.plain(gate_error)), icon=":material/error:")
 elif blocked and page.url_path != quality_page.url_path:  # the quality page says it in full
     published = ui.fmt_timestamp(data.info(snapshot).get("published_at"))
     st.warning(
@@ -113,4 +113,5 @@ elif blocked and page.url_path != quality_page.url_path:  # the quality page say
 try:
     page.run()
 except duckdb.Error as exc:  # a snapshot that lacks what this page needs: say so, no traceback
-    st.error(t("error.data", error=str(exc).splitlines()[0]), icon=":material/error:")
+    error = ui.plain(str(exc).splitlines()[0])
+    st.error(t("error.data", error=error), icon=":material/error:")

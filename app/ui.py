@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import string
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +18,36 @@ from app.i18n import language, rating_label, t, t_or
 MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
 REMEMBERED_MONTH = "chosen_month"  # the month last chosen on any page
 MISSING = "–"  # what tables and numbers show for a missing value
+
+
+# --- text from the data ------------------------------------------------------------------
+# CommonMark lets a backslash escape any ASCII punctuation. Escaped here: every character
+# that can open a Markdown, HTML or Streamlit construct. The colon is written as an entity
+# instead: Streamlit rewrites ":material/" in the source before parsing and reads
+# ":name[...]" (colours, badges, icons) and ":shortcode:" (emoji) itself. Left as they are,
+# since they open nothing once [ ] < > : are escaped: ( ) . , ; ? ' " % / (but a leading
+# "1." or "1)" would start a list: escaped). remark-gfm turns bare URLs in the text into
+# links after parsing, whatever the escapes: an invisible WORD JOINER (U+2060) after
+# "http:" and "www" keeps them text. (A bare e-mail address may still become a mailto:
+# link: harmless, and a joiner would spoil copying the address.)
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in string.punctuation if c not in ":().,;?'\"%/"}
+_MARKDOWN_ESCAPES |= {ord(":"): "&#58;", ord("\n"): " ", ord("\r"): " "}
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?:(?=//)|\bwww(?=\.))")
+_LIST_START = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+
+
+def plain(text: object) -> str:
+    """Text from the data (a complaint title, an officer's or unit's name, a value from a
+    link) for a Markdown context: st.markdown, st.caption, headers, alerts, labels. Every
+    Markdown and HTML construct is escaped, so links, images (`![x](http://...)`), raw HTML,
+    math, Streamlit's `:color[...]`, `:material/...:` and emoji shortcodes show as the
+    literal text and never fetch anything; bare URLs stay unlinked; line breaks become
+    spaces. For text on its own, prefer st.text (no Markdown at all)."""
+    if text is None:
+        return ""
+    unlinked = _AUTOLINK.sub(lambda m: m[1] + WORD_JOINER, str(text))
+    return _LIST_START.sub(r"\1\\\2", unlinked.translate(_MARKDOWN_ESCAPES))
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -148,7 +180,7 @@ def snapshot_or_stop() -> data.Snapshot:
         elif exc.reason == "no_file":
             st.markdown(t("missing.no_file", path=exc.path))
         else:
-            st.markdown(t("missing.unreadable", path=exc.path, error=exc.error))
+            st.markdown(t("missing.unreadable", path=exc.path, error=plain(exc.error)))
         st.markdown(t("missing.howto", home=exc.home or "DIR"))
         st.stop()
         raise  # unreachable: st.stop() ends the run
@@ -162,11 +194,11 @@ def sidebar_footer(snap: data.Snapshot) -> None:
         st.divider()
         st.markdown(f"**{t('snapshot.heading')}**")
         lines = [
-            f"{t('snapshot.tenant')}: **{meta.get('tenant_name')}**",
+            f"{t('snapshot.tenant')}: **{plain(meta.get('tenant_name'))}**",
             f"{t('snapshot.as_of')}: {meta.get('as_of_date')}",
             f"{t('snapshot.published')}: {fmt_timestamp(published)} UTC",
-            f"{t('snapshot.policy')}: {meta.get('policy_version')} (`{policy_hash}`)",
-            f"{t('snapshot.code')}: {meta.get('code_version')}",
+            f"{t('snapshot.policy')}: {plain(meta.get('policy_version'))} (`{policy_hash}`)",
+            f"{t('snapshot.code')}: {plain(meta.get('code_version'))}",
         ]
         st.caption("  \n".join(lines))
 

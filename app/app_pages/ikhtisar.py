@@ -26,7 +26,7 @@ if month_frame.is_empty():
 
 top = st.columns([1, 3])
 month = ui.month_selector(month_frame, container=top[0])
-top[1].caption(t("ov.caption", tenant=meta["tenant_name"], month=month))
+top[1].caption(t("ov.caption", tenant=ui.plain(meta["tenant_name"]), month=month))
 
 # --- downloads: the month's Excel workbook and PDF report (app/exports.py), made on click --
 downloads = top[1].container(horizontal=True)

@@ -111,7 +111,7 @@ st.dataframe(
 )
 for i, row in enumerate(versions.iter_rows(named=True)):
     with st.expander(t("insp.version", version=row["version"]), expanded=i == 0):
-        st.markdown(row["change_summary"] or ui.MISSING)
+        st.text(row["change_summary"] or ui.MISSING)  # names file rows: plain text
 
 st.subheader(t("insp.compare"))
 officers = data.officers_month(snap, month, viewer)

@@ -29,21 +29,23 @@ try:
     detail = data.case_detail(snap, case_id, viewer)
 except data.CaseNotAllowed:
     units = ", ".join(viewer.units or ())
-    st.error(t("case.not_allowed", case=case_id, units=units), icon=":material/block:")
+    st.error(t("case.not_allowed", case=ui.plain(case_id), units=ui.plain(units)),
+             icon=":material/block:")  # fmt: skip
     st.stop()
 if detail is None:
-    st.warning(t("case.not_found", case=case_id), icon=":material/search_off:")
+    st.warning(t("case.not_found", case=ui.plain(case_id)), icon=":material/search_off:")
     st.stop()
 
 case = detail["case"]
 status = t_or(f"case.status.{case['status']}", case["status"])
 marks = [t(word) for word, on in (("confidential", case["is_confidential"]),
                                   ("anonymous", case["is_anonymous"])) if on]  # fmt: skip
-st.subheader(" · ".join([case_id, case["category"] or "", status, *marks]))
+# complaint text is text: escaped where Markdown frames it, st.text where it stands alone
+st.subheader(" · ".join(ui.plain(x) for x in [case_id, case["category"] or "", status, *marks]))
 if case["title"]:
-    st.markdown(f"**{case['title']}**")
+    st.markdown(f"**{ui.plain(case['title'])}**")
 if case["description"]:
-    st.caption(case["description"])
+    st.text(case["description"])
 
 
 def _days(x) -> str:
@@ -85,7 +87,7 @@ facts = [
     (t("case.reopened"), ui.fmt_int(case["reopen_count"])),
     (t("case.rating"), ui.MISSING if case["rating_score"] is None else f"{case['rating_score']}/5"),
 ]  # fmt: skip
-st.markdown("  \n".join(f"**{label}**: {value or ui.MISSING}" for label, value in facts))
+st.markdown("  \n".join(f"**{label}**: {ui.plain(value or ui.MISSING)}" for label, value in facts))
 
 # --- complaints merged into the case ---------------------------------------------------
 members = detail["members"]

@@ -5,7 +5,6 @@ quarantine of the served run per source and reason."""
 from __future__ import annotations
 
 import json
-import re
 
 import polars as pl
 import streamlit as st
@@ -14,12 +13,11 @@ from app import data, ui
 from app.i18n import t
 
 MAX_REASONS = 8  # failed expectations listed in the banner; the table below has them all
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
 
 
 def md(text: object) -> str:
     """Text from the data (observed values, source ids) shown literally in Markdown."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return ui.plain(text)
 
 
 def status_words(frame: pl.DataFrame) -> pl.Series:

@@ -27,7 +27,8 @@ if month_frame.is_empty():
 asked_unit = st.query_params.get("unit")
 if viewer.units is not None and asked_unit not in (None, ALL_UNITS, *viewer.units):
     units = ", ".join(viewer.units)
-    st.error(t("auth.not_allowed_unit", unit=asked_unit, units=units), icon=":material/block:")
+    st.error(t("auth.not_allowed_unit", unit=ui.plain(asked_unit), units=ui.plain(units)),
+             icon=":material/block:")  # fmt: skip
     st.stop()
 
 top = st.columns([1, 2])
@@ -47,7 +48,7 @@ officers = everyone if unit in (None, ALL_UNITS) else everyone.filter(pl.col("un
 
 unit_row = None if unit in (None, ALL_UNITS) else data.unit_numbers(snap, month, unit, viewer)
 if unit_row is not None:
-    st.subheader(t("off.unit_numbers", unit=unit_names.get(unit) or unit, month=month))
+    st.subheader(t("off.unit_numbers", unit=ui.plain(unit_names.get(unit) or unit), month=month))
     cols = st.columns(5)
     for col, kind in zip(cols[:3], ("resolution", "response", "forwarding"), strict=True):
         interval = ui.MISSING
@@ -173,7 +174,7 @@ choice = left.selectbox(
 if choice:
     right.page_link(
         PROFILE_PAGE,
-        label=t("off.open_link", name=names[choice]),
+        label=t("off.open_link", name=ui.plain(names[choice])),
         icon=":material/person:",
         query_params={"nip": choice, "month": month},
     )

@@ -28,10 +28,11 @@ asked = st.query_params.get(NIP_KEY)
 if asked and asked not in labels and viewer.units is not None:
     # outside the viewer's units (or no officer at all: the answer does not say which)
     units = ", ".join(viewer.units)
-    st.error(t("auth.not_allowed_officer", nip=asked, units=units), icon=":material/block:")
+    st.error(t("auth.not_allowed_officer", nip=ui.plain(asked), units=ui.plain(units)),
+             icon=":material/block:")  # fmt: skip
     st.stop()
 if asked and asked not in labels:
-    st.warning(t("prof.unknown_nip", nip=asked), icon=":material/person_off:")
+    st.warning(t("prof.unknown_nip", nip=ui.plain(asked)), icon=":material/person_off:")
 nip = ui.synced_selectbox(
     t("prof.choose"),
     list(labels),
@@ -47,17 +48,17 @@ person = directory.filter(pl.col("nip") == nip).row(0, named=True)
 postings = data.officer_postings(snap, nip, viewer)
 history = data.officer_history(snap, nip, viewer)
 
-st.header(person["name"] or nip)
+st.header(ui.plain(person["name"] or nip))
 current = postings.row(0, named=True) if postings.height else None
-facts = [f"{t('col.nip')} **{nip}**"]
+facts = [f"{t('col.nip')} **{ui.plain(nip)}**"]
 if current:
     facts += [
-        f"{current['unit_name']} ({current['unit_code']})",
-        current["position"] or "",
-        current["grade"] or "",
+        f"{ui.plain(current['unit_name'])} ({ui.plain(current['unit_code'])})",
+        ui.plain(current["position"]),
+        ui.plain(current["grade"]),
     ]
 elif person["unit_code"]:
-    facts.append(person["unit_code"])
+    facts.append(ui.plain(person["unit_code"]))
 st.markdown(" · ".join(f for f in facts if f))
 
 with st.expander(t("prof.postings")):

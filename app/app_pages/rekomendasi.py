@@ -83,7 +83,7 @@ with st.expander(
     st.caption(t("rec.distribution_caption"))
     for rule in broken.iter_rows(named=True):
         where = rule["unit_code"] or t("rec.pemda")
-        st.warning(f"**{where}**: {rule['detail']}", icon=":material/warning:")
+        st.warning(f"**{ui.plain(where)}**: {ui.plain(rule['detail'])}", icon=":material/warning:")
     if distribution.is_empty():
         st.caption(t("rec.distribution_none"))
     else:
