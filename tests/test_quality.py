@@ -29,6 +29,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sql
+from app.ui import plain
 from pipelines import quality
 from pipelines.home import Home
 from pipelines.policy import DEFAULT_POLICY, PolicyError, VolumeGate, load_policy
@@ -818,7 +819,7 @@ def test_quality_page_says_why_publication_is_blocked(volume_blocked, monkeypatc
     assert f"Snapshot yang ditampilkan berasal dari {published_words(home)}." in banner
     assert (
         "- **complaint_volume** · `expect_column_values_to_be_between(ratio_to_median)`: "
-        + volume_words(KEPT, volume_blocked["monthly"])
+        + plain(volume_words(KEPT, volume_blocked["monthly"]))  # as the page escapes it
     ) in banner
     checks = at.dataframe[0].value
     assert dict(zip(checks["check"], checks["status"], strict=True)) == {

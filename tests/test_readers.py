@@ -312,7 +312,7 @@ def test_an_unreadable_workbook_is_one_row_with_its_size(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"not a zip file at all")
     inventory = []
-    records, unread = _read_file(path, _xlsx(), "complaints", "s", "x.xlsx", inventory)
+    records, unread = _read_file(path, _xlsx(), "complaints", "s", "x.xlsx", inventory, str)
     assert records is None
     assert unread.select("row_number").to_series().to_list() == [0]
     assert unread["file_problem"][0].startswith("unreadable file (21 bytes): ")
