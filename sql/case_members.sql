@@ -2,11 +2,10 @@
 -- primary (docs/merging.md). Two complaints are linked by
 --   the reporter rule: same reporter, same category and same place (kelurahan, else
 --     kecamatan), received no more than $merge_window_days days apart (chained in receipt
---     order, so a case can span longer). An anonymous complaint's reporter is never
---     compared: it counts as having none;
+--     order, so a case can span longer). An anonymous complaint's reporter is compared
+--     only with other anonymous complaints', never with a named one's;
 --   the text rule, for a complaint whose reporter cannot be compared with most others' (it
---     has none, is anonymous, or its channel's identifier is of another kind,
---     cases.reporter_id_kinds):
+--     has none, or its channel's identifier is of another kind, cases.reporter_id_kinds):
 --     its best match among the complaints through another channel with the same category
 --     and place, received within the window, whose reporter it cannot be compared with
 --     either, that name the street it names (if it names one), whose map pins (if both have
@@ -36,10 +35,7 @@ WITH unlinked AS (
 ), keyed AS NOT MATERIALIZED (
     -- (recomputed by each use: cheaper than storing it at 10M complaints)
     SELECT
-        complaint_key, channel, received_at, category, is_anonymous,
-        -- an anonymous complaint's reporter is never evidence (docs/merging.md): it counts
-        -- as having none, so only its text can find its copies
-        CASE WHEN NOT is_anonymous THEN reporter_hash END AS reporter_hash,
+        complaint_key, channel, received_at, category, is_anonymous, reporter_hash,
         lower(coalesce(village, district, '')) AS place,
         coalesce(list_extract($reporter_kind_names,
                               list_position($reporter_kind_channels, channel)),
@@ -51,8 +47,10 @@ WITH unlinked AS (
 ), shared_keys AS (
     -- reporter rule: only complaints whose reporter, category and place recur can merge.
     -- Grouped by one hash of the three (much cheaper than three strings): a collision only
-    -- lets a few more complaints into the window below, which compares the strings.
-    SELECT hash(reporter_hash, category, place) AS shared_key
+    -- lets a few more complaints into the window below, which compares the strings. An
+    -- anonymous complaint's reporter is compared only with other anonymous complaints'
+    -- (docs/merging.md): a link to a named one would say who the anonymous reporter is.
+    SELECT hash(reporter_hash, is_anonymous, category, place) AS shared_key
     FROM keyed
     WHERE reporter_hash IS NOT NULL
     GROUP BY ALL
@@ -64,8 +62,10 @@ WITH unlinked AS (
         epoch(received_at - lag(received_at) OVER w) / 86400 AS gap_days
     FROM keyed
     WHERE reporter_hash IS NOT NULL
-        AND hash(reporter_hash, category, place) IN (SELECT shared_key FROM shared_keys)
-    WINDOW w AS (PARTITION BY reporter_hash, category, place ORDER BY received_at, complaint_key)
+        AND hash(reporter_hash, is_anonymous, category, place)
+            IN (SELECT shared_key FROM shared_keys)
+    WINDOW w AS (PARTITION BY reporter_hash, is_anonymous, category, place
+                 ORDER BY received_at, complaint_key)
     QUALIFY gap_days <= $merge_window_days
 ), seekers AS (
     -- text rule: complaints whose reporter cannot be compared with most others' (none, or
@@ -293,8 +293,9 @@ WITH nodes AS (
         concat_ws('; ', u.note, CASE e.rule
             WHEN 'link' THEN 'linked with ' || e.other_id || ' by reviewer ' || e.review
             WHEN 'reporter' THEN
-                'same reporter, category and ' || n.place_name || ' as '
-                || o.source || ':' || o.source_id
+                CASE WHEN n.is_anonymous THEN 'both anonymous, one reporter (not shown), '
+                    ELSE 'same reporter, ' END
+                || 'category and ' || n.place_name || ' as ' || o.source || ':' || o.source_id
             WHEN 'text' THEN
                 'text similarity ' || printf('%.2f', e.similarity) || ' with '
                 || o.source || ':' || o.source_id || ' (' || o.channel

@@ -41,7 +41,8 @@ S2 = [
      "Bau menyengat", "Meteseh", "0822-0002", "true", "false"),
     ("N1", "sms", "2025-05-12 10:00:00", "sampah", "Sampah menumpuk di Jl. Kenari",
      "Bau menyengat", "Meteseh", "0822-0002", "false", "false"),
-    # two anonymous copies of one report: found by their text, not by their reporter
+    # two anonymous copies of one report by one reporter: one case, by that reporter, with
+    # evidence that does not say "same reporter"
     ("A2", "whatsapp", "2025-05-14 08:00:00", "banjir", "Banjir di Jl. Melon",
      "Air masuk rumah warga", "Rowosari", "0823-0003", "true", "false"),
     ("A3", "call_center", "2025-05-14 11:00:00", "banjir", "Banjir di Jl. Melon",
@@ -122,13 +123,19 @@ def test_an_anonymous_reporter_is_never_merge_evidence(home):
     }
     # the anonymous A1 and the named N1 share a reporter: two cases, no evidence
     assert rows["A1"] == ("s2:A1", None) and rows["N1"] == ("s2:N1", None)
-    # the anonymous copies A2 and A3 are one case, by their text
+    # the anonymous copies A2 and A3 are one case, by their (hidden) reporter
     assert rows["A2"] == (
         "s2:A2",
-        "text similarity 1.00 with s2:A3 (call_center): same category and kelurahan Rowosari, "
-        "both name Jl. Melon; both anonymous; 3 hours apart",
+        "both anonymous, one reporter (not shown), category and kelurahan Rowosari as s2:A3; "
+        "3 hours apart",
     )
-    assert rows["A3"][0] == "s2:A2" and "both anonymous" in rows["A3"][1]
+    assert rows["A3"] == (
+        "s2:A2",
+        "both anonymous, one reporter (not shown), category and kelurahan Rowosari as s2:A2; "
+        "3 hours apart",
+    )
+    anonymous = [rows[sid][1] for sid in ("A1", "A2", "A3") if rows[sid][1]]
+    assert len(anonymous) == 2 and not any("same reporter" in e for e in anonymous)
     assert read_snapshot(
         home, "SELECT is_anonymous FROM cases WHERE case_id IN ('s2:A1', 's2:N1', 's2:A2')"
         " ORDER BY case_id",
