@@ -108,6 +108,16 @@ def test_no_remote_fetch_and_the_literal_text_is_shown(beacon, planted, tmp_path
             for i in range(page.locator('[data-testid="stDataFrame"]').count())
             for cell in page.locator('[data-testid="stDataFrame"]').nth(i).evaluate(GRID_CELLS)
         }
+        # the tables' own CSV download (cells as they are: no formula neutralised) is off
+        # (app/.streamlit/config.toml)
+        page.locator('[data-testid="stDataFrame"]').first.hover()
+        page.wait_for_timeout(500)
+        table_buttons = page.locator('[data-testid="stElementToolbarButton"]').count()
+        table_downloads = page.locator(
+            '[data-testid="stElementToolbarButton"] [aria-label*="ownload"], '
+            '[data-testid="stElementToolbarButton"][aria-label*="ownload"], '
+            'button[aria-label*="Download as CSV"]'
+        ).count()
         page.goto(f"{url}/profil_pegawai?nip={NIP}&month={MONTH}",
                   wait_until="domcontentloaded")  # fmt: skip
         profile_text = _settled(page, "Profil pegawai")
@@ -115,6 +125,7 @@ def test_no_remote_fetch_and_the_literal_text_is_shown(beacon, planted, tmp_path
         context.close()
     assert beacon.hits == []
     assert images == 0
+    assert table_buttons > 0 and table_downloads == 0  # the toolbar shows, without download
     # ui.plain keeps bare URLs unlinked with an invisible word joiner: not part of the text
     case_text, profile_text = (x.replace(ui.WORD_JOINER, "") for x in (case_text, profile_text))
     assert planted["title"] in case_text
