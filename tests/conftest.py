@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -24,6 +26,26 @@ def copy_fixture(name: str, target: Path) -> Home:
 def uji_home(tmp_path: Path) -> Home:
     """A fresh copy of the hand-made Kota Uji home (numbers worked out by hand in tests)."""
     return copy_fixture("kota_uji", tmp_path / "kota_uji")
+
+
+def edit_csv(
+    path: Path,
+    key: str,
+    column: str,
+    values: dict[str, str],
+    where: Callable[[dict], bool] = lambda row: True,
+) -> None:
+    """Set `column` of the rows of a CSV whose `key` is in `values` (and that `where` keeps)
+    to `values[key]`, in place; every other cell stays as it was."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row[key] in values and where(row):
+            row[column] = values[row[key]]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def read_snapshot(home: Home | Path, query: str, params: dict | None = None) -> list[tuple]:

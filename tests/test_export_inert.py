@@ -16,7 +16,7 @@ import pytest
 from app import data, exports
 from pipelines.cli import main
 from pipelines.runner import run_pipeline
-from tests.conftest import copy_fixture
+from tests.conftest import copy_fixture, edit_csv
 
 MONTH = "2025-04"  # every planted officer and unit has a row this month
 OFFICERS = {
@@ -29,23 +29,13 @@ TITLES = {"C1": "@SUM(A1)", "C2": "-1", "C3": "=1+1", "C4": "+cmd"}
 PLANTED = {*OFFICERS.values(), *UNITS.values(), "@SUM(A1)", "=1+1"}
 
 
-def _edit(path: Path, column: str, key: str, values: dict[str, str]) -> None:
-    rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
-    for row in rows:
-        row[column] = values[row[key]]
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory) -> Path:
     """Kota Uji with formula-looking officer names, unit names and complaint titles, run."""
     home = copy_fixture("kota_uji", tmp_path_factory.mktemp("inert") / "home")
-    _edit(home.root / "reference/officers.csv", "name", "nip", OFFICERS)
-    _edit(home.root / "reference/units.csv", "name", "unit_code", UNITS)
-    _edit(home.root / "sources/s1/complaints.csv", "title", "source_id", TITLES)
+    edit_csv(home.root / "reference/officers.csv", "nip", "name", OFFICERS)
+    edit_csv(home.root / "reference/units.csv", "unit_code", "name", UNITS)
+    edit_csv(home.root / "sources/s1/complaints.csv", "source_id", "title", TITLES)
     run_pipeline(home)
     return home.root
 

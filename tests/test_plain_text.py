@@ -5,7 +5,6 @@ profile makes no request to that server, and the literal text is on the page."""
 
 from __future__ import annotations
 
-import csv
 import http.server
 import threading
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from app import ui
 from pipelines.runner import run_pipeline
-from tests.conftest import copy_fixture
+from tests.conftest import copy_fixture, edit_csv
 from tests.test_browser import launch_chromium, serve_app
 from tests.test_browser_roles import GRID_CELLS, _settled
 
@@ -49,17 +48,6 @@ class Beacon:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-def _edit(path: Path, key: str, column: str, values: dict[str, str]) -> None:
-    rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
-    for row in rows:
-        if row[key] in values and (column != "note" or row["event_type"] == "responded"):
-            row[column] = values[row[key]]
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def beacon():
     server = Beacon()
@@ -79,12 +67,18 @@ def planted(beacon, tmp_path_factory) -> dict[str, str]:
         "unit": f'Dinas PU <img src="{b}/unit.png"> :material/home: _miring_',
     }
     home = copy_fixture("kota_uji", tmp_path_factory.mktemp("plain") / "home")
-    _edit(home.root / "sources/s1/complaints.csv", "source_id", "title", {"C1": texts["title"]})
-    _edit(home.root / "sources/s1/complaints.csv", "source_id", "description",
+    edit_csv(home.root / "sources/s1/complaints.csv", "source_id", "title", {"C1": texts["title"]})
+    edit_csv(home.root / "sources/s1/complaints.csv", "source_id", "description",
           {"C1": texts["description"]})  # fmt: skip
-    _edit(home.root / "sources/s1/events.csv", "source_id", "note", {"C1": texts["note"]})
-    _edit(home.root / "reference/officers.csv", "nip", "name", {NIP: texts["officer"]})
-    _edit(home.root / "reference/units.csv", "unit_code", "name", {"DPU": texts["unit"]})
+    edit_csv(
+        home.root / "sources/s1/events.csv",
+        "source_id",
+        "note",
+        {"C1": texts["note"]},
+        where=lambda row: row["event_type"] == "responded",
+    )
+    edit_csv(home.root / "reference/officers.csv", "nip", "name", {NIP: texts["officer"]})
+    edit_csv(home.root / "reference/units.csv", "unit_code", "name", {"DPU": texts["unit"]})
     run_pipeline(home)
     return {**texts, "root": str(home.root)}
 
