@@ -28,6 +28,15 @@ def uji_home(tmp_path: Path) -> Home:
     return copy_fixture("kota_uji", tmp_path / "kota_uji")
 
 
+def write_csv(path: Path, header: list[str], rows) -> None:
+    """A CSV file with `header` and `rows` (its folders made)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def edit_csv(
     path: Path,
     key: str,

@@ -9,7 +9,6 @@ confidential complaint into a non-confidential one's case, in a real browser.
 
 from __future__ import annotations
 
-import csv
 import io
 import shutil
 import zipfile
@@ -23,7 +22,7 @@ from app import data, exports
 from pipelines.home import Home
 from pipelines.runner import run_pipeline
 from pipelines.users import add_user
-from tests.conftest import copy_fixture, read_snapshot
+from tests.conftest import copy_fixture, read_snapshot, write_csv
 
 MONTH = "2025-05"
 ADMIN, BUDI = "198503152010011001", "199001012015032002"  # KOMINFO admin, DPU officer
@@ -62,14 +61,6 @@ K1_TITLE = S2[0][4]
 # what a role that may not see confidential text must never get: the rahasia member's
 # notes and texts, and the text of the case it is in (which tells the same story)
 SECRETS = (*K2_NOTES, S2[1][4], S2[1][5], K1_TITLE, S2[0][5], *K1_NOTES)
-
-
-def write_csv(path: Path, header: list[str], rows) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")

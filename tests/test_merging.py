@@ -20,7 +20,7 @@ import yaml
 from pipelines.cli import main
 from pipelines.policy import DEFAULT_POLICY, PolicyError, load_policy
 from pipelines.runner import run_pipeline
-from tests.conftest import copy_fixture, read_snapshot
+from tests.conftest import copy_fixture, read_snapshot, write_csv
 
 # --------------------------------------------------------------- against the demo truth
 
@@ -152,14 +152,6 @@ LINKS = [
 ]
 LINK_COLUMNS = ["action", "source_a", "source_id_a", "source_b", "source_id_b", "reason",
                 "reviewed_by", "reviewed_at"]  # fmt: skip
-
-
-def write_csv(path: Path, header: list[str], rows) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
 
 
 @pytest.fixture(scope="module")

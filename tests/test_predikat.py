@@ -14,9 +14,8 @@ import yaml
 
 from pipelines.policy import DEFAULT_POLICY, PolicyError, load_policy
 from pipelines.warehouse import connect
-from tests.conftest import read_snapshot
+from tests.conftest import read_snapshot, write_csv
 from tests.test_flags import build_home, recommendation_home
-from tests.test_merging import write_csv
 from tests.test_metrics_hand_cases import BUDI, DEWI
 
 HASIL_PERILAKU_PREDIKAT = [
