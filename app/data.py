@@ -161,15 +161,17 @@ def _redact_cases(frame: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
             if c in frame.columns
         ]
     if not viewer.see_reporter and "is_anonymous" in frame.columns:
-        masks += [
-            pl.when(pl.col("is_anonymous").fill_null(False))
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(pl.col(c).cast(pl.String))
-            .alias(c)
-            for c in REPORTER_COLUMNS
-            if c in frame.columns
-        ]
+        masks += _reporters_hidden(frame, pl.col("is_anonymous").fill_null(False))
     return frame.with_columns(masks) if masks else frame
+
+
+def _reporters_hidden(frame: pl.DataFrame, anonymous: pl.Expr) -> list[pl.Expr]:
+    """The reporter columns of `frame`, empty where `anonymous` holds."""
+    return [
+        pl.when(anonymous).then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col(c).cast(pl.String)).alias(c)
+        for c in REPORTER_COLUMNS if c in frame.columns
+    ]  # fmt: skip
 
 
 def _redact_events(events: pl.DataFrame, cases: pl.DataFrame, viewer: Viewer) -> pl.DataFrame:
@@ -195,14 +197,7 @@ def _redact_events(events: pl.DataFrame, cases: pl.DataFrame, viewer: Viewer) ->
             .alias("note")
         )
     if not viewer.see_reporter:
-        masks += [
-            pl.when(own("is_anonymous"))
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(pl.col(c).cast(pl.String))
-            .alias(c)
-            for c in REPORTER_COLUMNS
-            if c in events.columns
-        ]
+        masks += _reporters_hidden(events, own("is_anonymous"))
     return events.with_columns(masks) if masks else events
 
 
