@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipelines.home import Home
+from pipelines.mappings import MappingError, load_mapping
 from pipelines.partitions import partition_key, range_tags
 from pipelines.processes import process_alive
 from pipelines.resources import RaporHome
@@ -156,9 +157,21 @@ def _root_message(error) -> str:
     return error.message.strip()
 
 
+def check_mappings(home: Home) -> None:
+    """Every source's `source.yaml` loads (a `from:` leading out of its folder, a typo):
+    refused before any run starts, in one line, so the last snapshot stays served. The
+    source_rows asset checks them again (and the files they list) when it reads."""
+    for folder in home.source_dirs():
+        try:
+            load_mapping(folder)
+        except MappingError as exc:
+            raise PipelineFailed(str(exc)) from exc
+
+
 def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
     """Ingest everything, then recompute `month` (YYYY-MM) or every month with data, audit,
     and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
+    check_mappings(home)
     instance = instance_for(home)
     release_dead_runs(home, instance)
     busy = instance.get_runs(

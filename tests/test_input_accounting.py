@@ -19,12 +19,12 @@ import yaml
 import sql
 from assets.ingest import _counts_add_up, read_sources
 from assets.mapped import source_files
-from pipelines.cli import _print_summary
+from pipelines.cli import _print_summary, main
 from pipelines.engine import load_home_inputs, run_stage
 from pipelines.home import Home
 from pipelines.mappings import MappingError, load_mapping, parse_mapping
 from pipelines.resources import RaporHome
-from pipelines.runner import PipelineFailed, run_pipeline
+from pipelines.runner import PipelineFailed, instance_for, run_pipeline
 from pipelines.warehouse import connect
 from tests.conftest import FIXTURES, copy_fixture, read_snapshot
 
@@ -216,6 +216,20 @@ def test_a_mapping_reaching_out_fails_the_run_and_keeps_the_snapshot(published):
         "OR contains(coalesce(original_row, ''), 'scrypt') OR contains(raw_row, 'root:')",
     )
     assert found == [(0,)]
+
+
+def test_rapor_run_refuses_such_a_mapping_in_one_line_before_any_run(published, capsys):
+    home = published["home"]
+    runs = len(instance_for(home).get_runs())
+    assert main(["run", "--home", str(home.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "rapor: the run failed; the previous snapshot (if any) is still served.",
+        "  sources/leak/source.yaml: complaints.from: '../../users.yaml' refused: '..' leaves "
+        "the source folder; give a file pattern inside it",
+    ]
+    assert len(instance_for(home).get_runs()) == runs  # refused before Dagster ran anything
+    assert sha256(home.snapshot_path) == published["before"]["sha256"]
 
 
 # --- item 7: every file mentioned -------------------------------------------------------
