@@ -53,11 +53,15 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
 
 
 def _run(home: Home, month: str | None, merge_vs_truth: bool = False) -> int:
-    from pipelines.runner import PipelineFailed, run_pipeline
+    from pipelines.runner import ConfigurationError, PipelineFailed, run_pipeline
 
     started = time.monotonic()
     try:
         summary = run_pipeline(home, month)
+    except ConfigurationError as exc:  # nothing ran: one line, the usage exit status
+        print(f"rapor: {exc} (nothing was run; the last published snapshot is still served)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     except PipelineFailed as exc:
         print(f"rapor: the run failed; the previous snapshot (if any) is still served.\n  {exc}",
               file=sys.stderr)  # fmt: skip

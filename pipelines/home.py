@@ -17,10 +17,20 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from pipelines.suggest import nearest, unknown_keys
+
 HOME_ENV = "RAPOR_HOME"
 SECRET_ENV = "RAPOR_HASH_SECRET"
 log = logging.getLogger(__name__)
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+TENANT_KEYS = ("name", "code", "timezone", "as_of")
+
+
+def yaml_where(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error in one line: what is wrong and where (line and column)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
 
 
 class HomeError(ValueError):
@@ -101,12 +111,23 @@ class Home:
     def tenant(self) -> Tenant:
         if not self.tenant_file.exists():
             raise HomeError(f"{self.tenant_file} is missing: is {self.root} a rapor home?")
-        raw = yaml.safe_load(self.tenant_file.read_text()) or {}
+        try:
+            raw = yaml.safe_load(self.tenant_file.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise HomeError(f"{self.tenant_file}: not valid YAML: {yaml_where(exc)}") from exc
+        if not isinstance(raw, dict):
+            raise HomeError(f"{self.tenant_file}: expected keys name, code, timezone, as_of")
+        unknown = unknown_keys(raw, TENANT_KEYS)
+        if unknown:
+            raise HomeError(f"{self.tenant_file}: {unknown}")
         missing = [k for k in ("name", "code", "timezone") if not raw.get(k)]
         if missing:
             raise HomeError(f"{self.tenant_file}: missing {', '.join(missing)}")
         if raw["timezone"] not in TIME_ZONES:
-            raise HomeError(f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}")
+            raise HomeError(
+                f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}, got "
+                f"{raw['timezone']!r}{nearest(raw['timezone'], TIME_ZONES)}"
+            )
         as_of = raw.get("as_of")
         return Tenant(
             name=str(raw["name"]),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from assets.readers import TABLES
+from pipelines.suggest import nearest, unknown_keys
 
 MAPPING_FILE = "source.yaml"
 FORMATS = ("canonical", "csv", "xlsx", "json", "jsonl", "open311", "mysql", "postgresql")
@@ -118,9 +119,9 @@ def _field(spec: Any, where: str) -> FieldSpec:
         return FieldSpec(value=str(spec).lower() if isinstance(spec, bool) else str(spec))
     if not isinstance(spec, dict):
         raise MappingError(f"{where}: expected a column name or a mapping, got {spec!r}")
-    unknown = set(spec) - {"column", "value", "map", "default", "optional", "pattern"}
+    unknown = unknown_keys(spec, ("column", "value", "map", "default", "optional", "pattern"))
     if unknown:
-        raise MappingError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise MappingError(f"{where}: {unknown}")
     if ("column" in spec) == ("value" in spec):
         raise MappingError(f"{where}: give exactly one of 'column' or 'value'")
     values = spec.get("map")
@@ -181,15 +182,15 @@ def _derived(spec: Any, where: str) -> tuple[DerivedEvent, ...]:
         if item["event_type"] not in EVENT_TYPES:
             raise MappingError(f"{here}.event_type: {item['event_type']!r} is not one of "
                                f"{', '.join(EVENT_TYPES)}")  # fmt: skip
-        extra = set(item) - {"event_type", "at", "when", "otherwise", "unit_code",
-                             "officer_nip", "note"}  # fmt: skip
+        extra = unknown_keys(item, ("event_type", "at", "when", "otherwise", "unit_code",
+                                    "officer_nip", "note"))  # fmt: skip
         otherwise = item.get("otherwise", "ignore")
         if otherwise not in ("ignore", "quarantine"):
             raise MappingError(f"{here}.otherwise: 'ignore' or 'quarantine', got {otherwise!r}")
         if "otherwise" in item and "when" not in item:
             raise MappingError(f"{here}.otherwise: only with 'when'")
         if extra:
-            raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
+            raise MappingError(f"{here}: {extra}")
         events.append(
             DerivedEvent(
                 event_type=item["event_type"],
@@ -241,13 +242,14 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
         raise MappingError(f"{where}: expected a mapping at the top level")
     fmt = raw.get("format")
     if fmt not in FORMATS:
-        raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, got {fmt!r}"
+                           f"{nearest(fmt, FORMATS)}")  # fmt: skip
     known = {"format", "complaints", "events", "ratings", "timestamps", "csv", "json", "url",
              "page_size", "connection", "updated_at", "key", "description", "blanks",
              "keep_fields"}  # fmt: skip
-    unknown = set(raw) - known
+    unknown = unknown_keys(raw, sorted(known))
     if unknown:
-        raise MappingError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise MappingError(f"{where}: {unknown}")
     tables: dict[str, TableSpec] = {}
     if fmt != "canonical":
         if "complaints" not in raw:
@@ -266,9 +268,9 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
                 continue
             if "columns" not in spec:
                 raise MappingError(f"{here}: 'columns' is required")
-            extra = set(spec) - {"columns", "from", "key", "updated_at"}
+            extra = unknown_keys(spec, ("columns", "from", "key", "updated_at"))
             if extra:
-                raise MappingError(f"{here}: unknown key(s) {', '.join(sorted(extra))}")
+                raise MappingError(f"{here}: {extra}")
             origin = spec.get("from")
             fetched = fmt in DATABASE_FORMATS or (fmt == "open311" and raw.get("url"))
             if origin is not None and not fetched:

@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from pipelines.home import yaml_where
+from pipelines.suggest import unknown_keys
+
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.yaml")
 COMPLAINT_CLASSES = ("pengaduan", "aspirasi", "permintaan_informasi", "whistleblowing")
 
@@ -89,6 +92,26 @@ class Policy:
         }
 
 
+# the sections whose keys are fixed by the packaged policy (the others check their own)
+FIXED_SECTIONS = ("", "deadlines", "deadlines.resolution", "satisfaction", "score",
+                  "score.weights", "rating", "quality", "quality.volume")  # fmt: skip
+
+
+def _check_keys(raw: dict, path: Path) -> None:
+    """A key the packaged policy does not have, in a section whose keys are fixed, is a
+    typo: refused with the nearest valid key, before a missing key is reported."""
+    default = yaml.safe_load(DEFAULT_POLICY.read_text())
+    for section in FIXED_SECTIONS:
+        given, allowed = raw, default
+        for key in filter(None, section.split(".")):
+            given = given.get(key) if isinstance(given, dict) else None
+            allowed = allowed[key]
+        if isinstance(given, dict):
+            unknown = unknown_keys(given, allowed)
+            if unknown:
+                raise PolicyError(f"policy {path}: {section or 'top level'}: {unknown}")
+
+
 def _require(raw: dict, path: str, kind: type | tuple, minimum: float | None = None):
     node: Any = raw
     for key in path.split("."):
@@ -126,9 +149,9 @@ def merge_params(cases: dict) -> dict[str, Any]:
 
 def _check_merge(cases: dict) -> None:
     """`cases`: known keys only (a typo must not fall back to a default silently)."""
-    unknown = set(cases) - {"merge_window_days", *MERGE_DEFAULTS}
+    unknown = unknown_keys(cases, ("merge_window_days", *MERGE_DEFAULTS))
     if unknown:
-        raise PolicyError(f"policy: unknown key(s) under 'cases': {sorted(unknown)}")
+        raise PolicyError(f"policy: cases: {unknown}")
     raw = {"cases": {**MERGE_DEFAULTS, **cases}}
     if not 0 < _require(raw, "cases.text_similarity_min", (int, float), 0) <= 1:
         raise PolicyError("policy: 'cases.text_similarity_min' must be > 0 and <= 1")
@@ -177,9 +200,9 @@ def _check_flags(flags: Any) -> None:
     """`flags`: optional; known keys only, with sensible values."""
     if not isinstance(flags, dict):
         raise PolicyError("policy: 'flags' must be a mapping")
-    unknown = set(flags) - set(FLAG_DEFAULTS)
+    unknown = unknown_keys(flags, FLAG_DEFAULTS)
     if unknown:
-        raise PolicyError(f"policy: unknown key(s) under 'flags': {sorted(unknown)}")
+        raise PolicyError(f"policy: flags: {unknown}")
     raw = {"flags": {**FLAG_DEFAULTS, **flags}}
     for key in ("min_note_chars", "reopen_loop", "ping_pong_transfers", "bunching_min_resolved"):
         _require(raw, f"flags.{key}", int, 0)
@@ -209,9 +232,9 @@ def _check_recommendations(rec: Any) -> None:
     """`recommendations`: optional; known keys only, whole numbers >= 1."""
     if not isinstance(rec, dict):
         raise PolicyError("policy: 'recommendations' must be a mapping")
-    unknown = set(rec) - set(RECOMMENDATION_DEFAULTS)
+    unknown = unknown_keys(rec, RECOMMENDATION_DEFAULTS)
     if unknown:
-        raise PolicyError(f"policy: unknown key(s) under 'recommendations': {sorted(unknown)}")
+        raise PolicyError(f"policy: recommendations: {unknown}")
     raw = {"recommendations": {**RECOMMENDATION_DEFAULTS, **rec}}
     for key in RECOMMENDATION_DEFAULTS:
         _require(raw, f"recommendations.{key}", int, 1)
@@ -274,9 +297,9 @@ def _check_predikat(section: Any) -> None:
     every distribution rule with one limit of the right range."""
     if not isinstance(section, dict):
         raise PolicyError("policy: 'predikat' must be a mapping")
-    unknown = set(section) - set(PREDIKAT_DEFAULTS)
+    unknown = unknown_keys(section, PREDIKAT_DEFAULTS)
     if unknown:
-        raise PolicyError(f"policy: unknown key(s) under 'predikat': {sorted(unknown)}")
+        raise PolicyError(f"policy: predikat: {unknown}")
     credit = section.get("credit_percent", PREDIKAT_DEFAULTS["credit_percent"])
     if not isinstance(credit, dict) or set(credit) != set(PREDIKATS):
         raise PolicyError(f"policy: 'predikat.credit_percent' needs exactly {list(PREDIKATS)}")
@@ -364,9 +387,10 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         raw = yaml.safe_load(Path(path).read_text())
     except yaml.YAMLError as exc:
-        raise PolicyError(f"policy {path}: not valid YAML: {exc}") from exc
+        raise PolicyError(f"policy {path}: not valid YAML: {yaml_where(exc)}") from exc
     if not isinstance(raw, dict):
         raise PolicyError(f"policy {path}: expected a mapping at the top")
+    _check_keys(raw, path)
     _require(raw, "version", (str, int, float))
     for key in ("forwarding", "response", "field_inspection"):
         _require(raw, f"deadlines.{key}", int, 1)

@@ -6,18 +6,26 @@ Runs go through the home's own Dagster instance (DIR/dagster), so they show up i
 
 from __future__ import annotations
 
+import csv
+import difflib
 import os
 import socket
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
-from pipelines.home import Home
+from assets.readers import TABLES, find_table_file
+from assets.reference import LATE_CHECKED_TABLES, REFERENCE_TABLES
+from pipelines.home import Home, HomeError
 from pipelines.mappings import MappingError, load_mapping
 from pipelines.partitions import partition_key, range_tags
+from pipelines.policy import PolicyError, load_policy
 from pipelines.processes import process_alive
 from pipelines.resources import RaporHome
+from pipelines.suggest import nearest
 from pipelines.warehouse import connect
 
 UPSTREAM = ["reference_data", "calendar_days", "source_rows", "staged_sources", "cases",
@@ -157,21 +165,60 @@ def _root_message(error) -> str:
     return error.message.strip()
 
 
-def check_mappings(home: Home) -> None:
-    """Every source's `source.yaml` loads (a `from:` leading out of its folder, a typo):
-    refused before any run starts, in one line, so the last snapshot stays served. The
-    source_rows asset checks them again (and the files they list) when it reads."""
-    for folder in home.source_dirs():
-        try:
+class ConfigurationError(PipelineFailed):
+    """A mistake in the home's configuration, found before any run started."""
+
+
+def check_configuration(home: Home) -> None:
+    """tenant.yaml, policy.yaml, every source's source.yaml and the reference files'
+    headers are checked before any run starts, so a typo is one line naming the file, the
+    key and the nearest valid one, and the last snapshot stays served. The assets check
+    them again when they read (and the files a mapping lists)."""
+    try:
+        home.tenant  # noqa: B018 - reading it checks tenant.yaml
+        load_policy(home.policy_file if home.policy_file.exists() else None)
+        for folder in home.source_dirs():
             load_mapping(folder)
-        except MappingError as exc:
-            raise PipelineFailed(str(exc)) from exc
+    except (HomeError, PolicyError, MappingError) as exc:
+        raise ConfigurationError(str(exc)) from exc
+    for table in (*REFERENCE_TABLES, *LATE_CHECKED_TABLES):
+        path = find_table_file(home.reference_dir, table)
+        problem = path and header_problem(path, table)
+        if problem:
+            raise ConfigurationError(f"{path.relative_to(home.root)}: {problem}")
+
+
+def header_problem(path: Path, table: str) -> str | None:
+    """Why a reference file's header cannot be read as `table`: a required column missing,
+    or a column that is a misspelling of one rapor reads (the nearest named); None if fine.
+    Other columns are allowed (and ignored)."""
+    try:
+        if path.suffix == ".parquet":
+            names = list(pl.read_parquet_schema(path))
+        else:
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+                names = next(csv.reader(f), [])
+    except Exception as exc:  # the asset quarantines the file row by row with the reason
+        return f"cannot be read: {type(exc).__name__}: {exc}"
+    names = [n.strip().lower() for n in names]
+    columns, required = TABLES[table]
+    missing = [c for c in required if c not in names]
+    if missing:
+        return "required column(s) missing: " + ", ".join(
+            f"'{c}'" + (f" (the header has '{m[0]}': a typo?)"
+                        if (m := difflib.get_close_matches(c, names, n=1, cutoff=0.75)) else "")
+            for c in missing
+        )  # fmt: skip
+    typos = [(n, hint) for n in names if n not in columns and (hint := nearest(n, columns))]
+    if typos:
+        return "unknown column(s) " + ", ".join(f"'{n}'{hint}" for n, hint in typos)
+    return None
 
 
 def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
     """Ingest everything, then recompute `month` (YYYY-MM) or every month with data, audit,
     and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
-    check_mappings(home)
+    check_configuration(home)
     instance = instance_for(home)
     release_dead_runs(home, instance)
     busy = instance.get_runs(

@@ -221,12 +221,12 @@ def test_a_mapping_reaching_out_fails_the_run_and_keeps_the_snapshot(published):
 def test_rapor_run_refuses_such_a_mapping_in_one_line_before_any_run(published, capsys):
     home = published["home"]
     runs = len(instance_for(home).get_runs())
-    assert main(["run", "--home", str(home.root)]) == 1
+    assert main(["run", "--home", str(home.root)]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "rapor: the run failed; the previous snapshot (if any) is still served.",
-        "  sources/leak/source.yaml: complaints.from: '../../users.yaml' refused: '..' leaves "
-        "the source folder; give a file pattern inside it",
+        "rapor: sources/leak/source.yaml: complaints.from: '../../users.yaml' refused: '..' "
+        "leaves the source folder; give a file pattern inside it (nothing was run; the last "
+        "published snapshot is still served)"
     ]
     assert len(instance_for(home).get_runs()) == runs  # refused before Dagster ran anything
     assert sha256(home.snapshot_path) == published["before"]["sha256"]

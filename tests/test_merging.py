@@ -306,7 +306,7 @@ def test_merge_settings_default_when_left_out(tmp_path):
 @pytest.mark.parametrize(
     ("cases", "message"),
     [
-        ({"text_similarity": 0.5}, "unknown key(s) under 'cases'"),
+        ({"text_similarity": 0.5}, "cases: unknown key(s) 'text_similarity' (did you mean"),
         ({"text_similarity_min": 0}, "must be > 0 and <= 1"),
         ({"text_similarity_min": 1.5}, "must be > 0 and <= 1"),
         ({"max_pin_distance_m": -1}, "must be >= 0"),
