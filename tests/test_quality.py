@@ -476,8 +476,12 @@ def test_policy_quality_defaults_and_overrides(tmp_path):
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [
-        ("quality:\n  volume:\n    min_ration: 0.7\n", "unknown key 'quality.volume.min_ration'"),
-        ("quality:\n  volumes: {}\n", "unknown key 'quality.volumes'"),
+        # (. for the parentheses: the test escapes only opening ones)
+        (
+            "quality:\n  volume:\n    min_ration: 0.7\n",
+            "quality.volume: unknown key.s. 'min_ration' .did you mean 'min_ratio'",
+        ),
+        ("quality:\n  volumes: {}\n", "quality: unknown key.s. 'volumes' .did you mean 'volume'"),
         ("quality:\n  volume:\n    min_ratio: 3\n    max_ratio: 2\n", "min_ratio < "),
         ("quality:\n  volume:\n    baseline_months: 2.5\n", "'quality.volume.baseline_months'"),
         ("quality:\n  volume:\n    min_ratio: -1\n", "must be >= 0"),
