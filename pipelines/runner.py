@@ -6,7 +6,6 @@ Runs go through the home's own Dagster instance (DIR/dagster), so they show up i
 
 from __future__ import annotations
 
-import csv
 import difflib
 import os
 import socket
@@ -17,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.readers import TABLES, find_table_file
+from assets.readers import ROW_PROBLEM, TABLES, find_table_file, read_csv
 from assets.reference import REFERENCE_TABLES
 from pipelines.home import Home, HomeError
 from pipelines.mappings import MappingError, load_mapping
@@ -194,15 +193,16 @@ def header_problem(path: Path, table: str) -> str | None:
     """Why a reference file's header cannot be read as `table`: a required column missing,
     or a column that is a misspelling of one rapor reads (the nearest named); None if fine.
     Other columns are allowed (and ignored)."""
-    try:
+    try:  # read as the reference asset reads it (encodings, BOM): small files
         if path.suffix == ".parquet":
             names = list(pl.read_parquet_schema(path))
         else:
-            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
-                names = next(csv.reader(f), [])
-    except Exception as exc:  # the asset quarantines the file row by row with the reason
-        return f"cannot be read: {type(exc).__name__}: {exc}"
+            names = [c for c in read_csv(path).frame.columns if c != ROW_PROBLEM]
+    except Exception:  # the asset quarantines an unreadable file row by row, with the reason
+        return None
     names = [n.strip().lower() for n in names]
+    if not names:  # an empty file: the reference asset says what that means ("no units")
+        return None
     columns, required = TABLES[table]
     missing = [c for c in required if c not in names]
     if missing:
