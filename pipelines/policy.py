@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, fields
@@ -97,10 +98,16 @@ FIXED_SECTIONS = ("", "deadlines", "deadlines.resolution", "satisfaction", "scor
                   "score.weights", "rating", "quality", "quality.volume")  # fmt: skip
 
 
+@functools.cache
+def _packaged_policy() -> dict:
+    """The packaged policy's tree, read once per process (load_policy runs per asset)."""
+    return yaml.safe_load(DEFAULT_POLICY.read_text())
+
+
 def _check_keys(raw: dict, path: Path) -> None:
     """A key the packaged policy does not have, in a section whose keys are fixed, is a
     typo: refused with the nearest valid key, before a missing key is reported."""
-    default = yaml.safe_load(DEFAULT_POLICY.read_text())
+    default = _packaged_policy()
     for section in FIXED_SECTIONS:
         given, allowed = raw, default
         for key in filter(None, section.split(".")):
