@@ -12,25 +12,46 @@ import holidays
 import polars as pl
 
 from assets.common import replace_table
+from pipelines.home import HolidaySpec
 from pipelines.resources import RaporHome
 
+# The calendars cover the years of real exports (NYC 311 from 2011, SP4N-LAPOR! from 2015)
+# and a decade ahead; a complaint received before FIRST_YEAR is quarantined by staging.
 FIRST_YEAR, LAST_YEAR = 2010, 2035
 STANDARD_KIND = "tenant"  # the tenant-wide Mon-Fri calendar (admin / forwarding clock)
+INDONESIA = HolidaySpec()  # the default: national holidays and cuti bersama
+WEEKEND = {"id": "akhir pekan"}  # a weekend day's note in the holiday names' language
 
 
 def calendar_key(kind: str, workweek: int) -> str:
     return f"{kind}-{workweek}d"
 
 
+def holiday_language(spec: HolidaySpec) -> str | None:
+    """The language the holiday names are given in: the country's own language where the
+    `holidays` package has it (Bahasa Indonesia for ID), else the package's English."""
+    return holidays.country_holidays(spec.country).default_language
+
+
+def weekend_note(spec: HolidaySpec = INDONESIA) -> str:
+    """The note of a weekend day, in the language of the holiday names."""
+    return WEEKEND.get((holiday_language(spec) or "en").split("_")[0], "weekend")
+
+
 @functools.cache
-def national_holidays(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> dict:
-    """National holidays and cuti bersama (holidays, country ID), named in Bahasa Indonesia."""
+def national_holidays(
+    first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR, spec: HolidaySpec = INDONESIA
+) -> dict:
+    """The public holidays of the tenant's country (and subdivision) by date, named in the
+    country's language: for Indonesia (the default) the national holidays and cuti bersama
+    (holidays, country ID, categories public and government), in Bahasa Indonesia."""
     return dict(
         holidays.country_holidays(
-            "ID",
+            spec.country,
+            subdiv=spec.subdivision,
             years=range(first_year, last_year + 1),
-            categories=("public", "government"),
-            language="id",
+            categories=spec.categories,
+            language=holiday_language(spec),
         )
     )
 
@@ -42,13 +63,16 @@ def build_calendar(
     national: dict | None = None,
     first_year: int = FIRST_YEAR,
     last_year: int = LAST_YEAR,
+    spec: HolidaySpec = INDONESIA,
 ) -> pl.DataFrame:
     """Every day of the range for one calendar, with whether it is a working day and why not.
 
-    Order of rules: the workweek, then national holidays, then the tenant's overrides whose
-    `applies_to` is `all` or this unit kind (a kind-specific override beats an `all` one).
+    Order of rules: the workweek, then the public holidays of `spec` (the tenant's country;
+    `national` gives them ready-made), then the tenant's overrides whose `applies_to` is
+    `all` or this unit kind (a kind-specific override beats an `all` one).
     """
-    national = national_holidays(first_year, last_year) if national is None else national
+    if national is None:
+        national = national_holidays(first_year, last_year, spec)
     days = pl.date_range(
         dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), interval="1d", eager=True
     ).alias("day")
@@ -61,7 +85,7 @@ def build_calendar(
         note=pl.when(pl.col("holiday").is_not_null())
         .then(pl.col("holiday"))
         .when(pl.col("weekday") > workweek)
-        .then(pl.lit("akhir pekan"))
+        .then(pl.lit(weekend_note(spec)))
         .otherwise(None),
     )
     mine = overrides.filter(pl.col("applies_to").is_in(["all", kind]))
@@ -94,25 +118,40 @@ def build_calendar(
     )
 
 
-def build_calendars(units: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
-    """One calendar per (kind, workweek) among the units, plus the tenant standard one."""
-    national = national_holidays()
+def build_calendars(
+    units: pl.DataFrame, overrides: pl.DataFrame, spec: HolidaySpec = INDONESIA
+) -> pl.DataFrame:
+    """One calendar per (kind, workweek) among the units, plus the tenant standard one, on
+    the public holidays of `spec` (the tenant's `holidays:`; Indonesia by default)."""
+    national = national_holidays(FIRST_YEAR, LAST_YEAR, spec)
     pairs = {(STANDARD_KIND, 5)} | {
         (k, int(w)) for k, w in units.select("kind", "workweek").unique().iter_rows()
     }
-    return pl.concat([build_calendar(k, w, overrides, national) for k, w in sorted(pairs)])
+    return pl.concat(
+        [build_calendar(k, w, overrides, national, spec=spec) for k, w in sorted(pairs)]
+    )
 
 
 @dg.asset(group_name="reference", deps=["reference_data"], pool="warehouse", kinds={"duckdb"})
 def calendar_days(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """Every day 2010-2035 of every working-day calendar the tenant's units use (by unit kind
-    and workweek, plus `tenant-5d`), with holiday names and the running working-day index."""
+    and workweek, plus `tenant-5d`), on the public holidays of the tenant's country
+    (tenant.yaml `holidays:`, Indonesia by default), with holiday names and the running
+    working-day index."""
+    spec = rapor.home.tenant.holidays
     with rapor.warehouse() as con:
         units = con.sql("SELECT kind, workweek FROM ref_units").pl()
         overrides = con.sql(
             "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
         ).pl()
-        frame = build_calendars(units, overrides)
+        frame = build_calendars(units, overrides, spec)
         replace_table(con, "calendar_days", frame)
     keys = frame["calendar_key"].unique().sort().to_list()
-    return dg.MaterializeResult(metadata={"calendars": ", ".join(keys), "days": frame.height})
+    holidays_of = spec.country + (f"-{spec.subdivision}" if spec.subdivision else "")
+    return dg.MaterializeResult(
+        metadata={
+            "calendars": ", ".join(keys),
+            "days": frame.height,
+            "holidays": f"{holidays_of} ({', '.join(spec.categories)})",
+        }
+    )

@@ -120,7 +120,7 @@ def cmd_app(args) -> int:
 def cmd_calendar(args) -> int:
     import polars as pl
 
-    from assets.calendar import STANDARD_KIND, build_calendar
+    from assets.calendar import STANDARD_KIND, build_calendar, weekend_note
     from assets.common import replace_table
     from assets.reference import read_reference
     from pipelines.engine import run_stage
@@ -135,13 +135,15 @@ def cmd_calendar(args) -> int:
         "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
     ).pl()
     kind = args.kind or STANDARD_KIND
-    year = build_calendar(kind, args.workweek, overrides).filter(
+    spec = home.tenant.holidays  # the tenant's country, as in a run
+    year = build_calendar(kind, args.workweek, overrides, spec=spec).filter(
         pl.col("day").dt.year() == args.year
     )
     off = year.filter(~pl.col("is_working_day"))
-    named = off.filter(pl.col("note") != "akhir pekan")
+    named = off.filter(pl.col("note") != weekend_note(spec))
+    where = spec.country + (f"-{spec.subdivision}" if spec.subdivision else "")
     print(f"Non-working days {args.year}, calendar {kind}-{args.workweek}d "
-          f"({home.tenant.name}), weekends aside:")  # fmt: skip
+          f"({home.tenant.name}, holidays of {where}), weekends aside:")  # fmt: skip
     for day, note in named.select("day", "note").iter_rows():
         print(f"  {day:%Y-%m-%d} {day:%a}  {note}")
     weekends = off.height - named.height

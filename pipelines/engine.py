@@ -96,7 +96,7 @@ def load_home_inputs(home, con) -> None:
     overrides = con.sql(
         "SELECT date, is_working_day, note, applies_to FROM ref_calendar_overrides"
     ).pl()
-    replace_table(con, "calendar_days", build_calendars(units, overrides))
+    replace_table(con, "calendar_days", build_calendars(units, overrides, home.tenant.holidays))
     frames, _ = read_sources(home)
     for table, frame in frames.items():
         replace_table(con, f"raw_{table}", frame)

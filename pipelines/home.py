@@ -7,13 +7,14 @@ path is hard-coded anywhere else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 
@@ -22,8 +23,103 @@ from pipelines.suggest import nearest, unknown_keys
 HOME_ENV = "RAPOR_HOME"
 SECRET_ENV = "RAPOR_HASH_SECRET"
 log = logging.getLogger(__name__)
+# Indonesia's zones and their abbreviations; any other IANA zone is allowed too (zone_label)
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-TENANT_KEYS = ("name", "code", "timezone", "as_of")
+TENANT_KEYS = ("name", "code", "timezone", "as_of", "holidays")
+HOLIDAY_KEYS = ("country", "subdivision", "categories")
+DEFAULT_COUNTRY = "ID"
+# Indonesia's calendar: national holidays (public) and cuti bersama (government)
+DEFAULT_CATEGORIES = {"ID": ("public", "government")}
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """Every IANA time zone name this machine knows (zoneinfo), without the pseudo-zones."""
+    return frozenset(available_timezones() - {"localtime", "Factory"})
+
+
+def zone_label(timezone: str, year: int = 2025) -> str:
+    """The zone as people read it: "Asia/Jakarta (WIB)", "America/New_York (EST/EDT)",
+    "Asia/Dubai" (a zone whose abbreviation is only an offset is named alone)."""
+    if timezone in TIME_ZONES:
+        return f"{timezone} ({TIME_ZONES[timezone]})"
+    zone = ZoneInfo(timezone)
+    names = []
+    for month in (1, 7):
+        name = dt.datetime(year, month, 1, 12, tzinfo=zone).tzname() or ""
+        if name and name[0] not in "+-" and name not in names:
+            names.append(name)
+    return f"{timezone} ({'/'.join(names)})" if names and names != [timezone] else timezone
+
+
+@dataclass(frozen=True)
+class HolidaySpec:
+    """Which public holidays the working-day calendars leave out: a country (and optional
+    subdivision) of the `holidays` package, and its holiday categories."""
+
+    country: str = DEFAULT_COUNTRY
+    subdivision: str | None = None
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES[DEFAULT_COUNTRY]
+
+
+def holiday_spec(raw: object, where: str) -> HolidaySpec:
+    """tenant.yaml's `holidays:` (absent: Indonesia, public holidays and cuti bersama),
+    checked against what the `holidays` package supports; HomeError names the nearest."""
+    import holidays
+
+    if raw is None:
+        return HolidaySpec()
+    if not isinstance(raw, dict):
+        raise HomeError(
+            f"{where}: holidays must be a mapping with keys {', '.join(HOLIDAY_KEYS)} "
+            f"(e.g. holidays: {{country: US, subdivision: NY}}), got {raw!r}"
+        )
+    unknown = unknown_keys(raw, HOLIDAY_KEYS)
+    if unknown:
+        raise HomeError(f"{where}: holidays: {unknown}")
+    supported = holidays.list_supported_countries()
+    country = str(raw.get("country") or DEFAULT_COUNTRY).strip()
+    if country.upper() not in supported:
+        raise HomeError(
+            f"{where}: holidays.country must be a country code the holidays package knows "
+            f"(ISO 3166-1, e.g. ID, US, DE), got {country!r}{nearest(country.upper(), supported)}"
+        )
+    country = country.upper()
+    subdivision = raw.get("subdivision")
+    if subdivision is not None and str(subdivision).strip() != "":
+        given = str(subdivision).strip()
+        known = {str(s).upper(): str(s) for s in supported[country]}
+        if given.upper() not in known:
+            hint = nearest(given.upper(), known) if known else ""
+            codes = sorted(known.values())
+            listed = (
+                f"a subdivision code such as {', '.join(codes[:8])}"
+                f"{', ...' if len(codes) > 8 else ''}"
+                if codes
+                else f"empty: {country} has no subdivisions in the holidays package"
+            )
+            raise HomeError(
+                f"{where}: holidays.subdivision of {country} must be {listed}, got {given!r}{hint}"
+            )
+        subdivision = known[given.upper()]
+    else:
+        subdivision = None
+    categories = raw.get("categories")
+    if categories is None:
+        cats = DEFAULT_CATEGORIES.get(country, ("public",))
+    else:
+        if isinstance(categories, str):
+            categories = [categories]
+        allowed = holidays.country_holidays(country).supported_categories
+        wrong = [c for c in categories if c not in allowed]
+        if wrong or not categories:
+            first = wrong[0] if wrong else ""
+            raise HomeError(
+                f"{where}: holidays.categories of {country} must be among "
+                f"{', '.join(allowed)}, got {first!r}{nearest(first, allowed)}"
+            )
+        cats = tuple(dict.fromkeys(str(c) for c in categories))
+    return HolidaySpec(country=country, subdivision=subdivision, categories=cats)
 
 
 def yaml_where(exc: yaml.YAMLError) -> str:
@@ -43,6 +139,7 @@ class Tenant:
     code: str
     timezone: str
     as_of: str | None = None  # data cut-off (ISO date); None means "today"
+    holidays: HolidaySpec = HolidaySpec()  # the country whose public holidays are days off
 
     @property
     def zone(self) -> ZoneInfo:
@@ -123,17 +220,19 @@ class Home:
         missing = [k for k in ("name", "code", "timezone") if not raw.get(k)]
         if missing:
             raise HomeError(f"{self.tenant_file}: missing {', '.join(missing)}")
-        if raw["timezone"] not in TIME_ZONES:
+        if str(raw["timezone"]) not in iana_zones():
             raise HomeError(
-                f"{self.tenant_file}: timezone must be one of {', '.join(TIME_ZONES)}, got "
-                f"{raw['timezone']!r}{nearest(raw['timezone'], TIME_ZONES)}"
+                f"{self.tenant_file}: timezone must be an IANA time zone (e.g. "
+                f"{', '.join(TIME_ZONES)}, America/New_York), got "
+                f"{raw['timezone']!r}{nearest(raw['timezone'], sorted(iana_zones()))}"
             )
         as_of = raw.get("as_of")
         return Tenant(
             name=str(raw["name"]),
             code=str(raw["code"]),
-            timezone=raw["timezone"],
+            timezone=str(raw["timezone"]),
             as_of=str(as_of) if as_of else None,
+            holidays=holiday_spec(raw.get("holidays"), str(self.tenant_file)),
         )
 
     def hash_secret(self) -> bytes:

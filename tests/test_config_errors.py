@@ -31,8 +31,34 @@ MISTAKES = {
     "tenant key": ("tenant.yaml", lambda t: _replace(t, "timezone:", "timezon:"),
                    "{root}/tenant.yaml: unknown key(s) 'timezon' (did you mean 'timezone'?)"),
     "tenant zone": ("tenant.yaml", lambda t: _replace(t, "Asia/Jakarta", "Asia/Jakrta"),
-                    "{root}/tenant.yaml: timezone must be one of Asia/Jakarta, Asia/Makassar, "
-                    "Asia/Jayapura, got 'Asia/Jakrta' (did you mean 'Asia/Jakarta'?)"),
+                    "{root}/tenant.yaml: timezone must be an IANA time zone (e.g. Asia/Jakarta, "
+                    "Asia/Makassar, Asia/Jayapura, America/New_York), got 'Asia/Jakrta' "
+                    "(did you mean 'Asia/Jakarta'?)"),
+    "tenant zone abroad": ("tenant.yaml",
+                           lambda t: _replace(t, "Asia/Jakarta", "America/New_Yrok"),
+                           "{root}/tenant.yaml: timezone must be an IANA time zone (e.g. "
+                           "Asia/Jakarta, Asia/Makassar, Asia/Jayapura, America/New_York), got "
+                           "'America/New_Yrok' (did you mean 'America/New_York'?)"),
+    "tenant country": ("tenant.yaml", lambda t: t + "holidays: {country: XX}\n",
+                       "{root}/tenant.yaml: holidays.country must be a country code the holidays "
+                       "package knows (ISO 3166-1, e.g. ID, US, DE), got 'XX'"),
+    "tenant country typo": ("tenant.yaml", lambda t: t + "holidays: {country: USS}\n",
+                            "{root}/tenant.yaml: holidays.country must be a country code the "
+                            "holidays package knows (ISO 3166-1, e.g. ID, US, DE), got 'USS' "
+                            "(did you mean 'US'?)"),
+    "tenant subdivision": ("tenant.yaml",
+                           lambda t: t + "holidays: {country: US, subdivision: NYY}\n",
+                           "{root}/tenant.yaml: holidays.subdivision of US must be a subdivision "
+                           "code such as AK, AL, AR, AS, AZ, CA, CO, CT, ..., got 'NYY' "
+                           "(did you mean 'NY'?)"),
+    "tenant holidays key": ("tenant.yaml",
+                            lambda t: t + "holidays: {country: US, subdivison: NY}\n",
+                            "{root}/tenant.yaml: holidays: unknown key(s) 'subdivison' "
+                            "(did you mean 'subdivision'?)"),
+    "tenant category": ("tenant.yaml",
+                        lambda t: t + "holidays: {country: ID, categories: [publik]}\n",
+                        "{root}/tenant.yaml: holidays.categories of ID must be among government, "
+                        "public, got 'publik' (did you mean 'public'?)"),
     "tenant yaml": ("tenant.yaml", lambda t: t + "as_of: [2025\n",
                     "{root}/tenant.yaml: not valid YAML: expected ',' or ']', but got "
                     "'<stream end>' at line 6, column 1"),
