@@ -203,3 +203,22 @@ def test_resolution_clock_across_us_holidays(ny_run):
     finally:
         con.close()
     assert calendar == "dinas-5d"
+
+
+def test_engine_load_home_inputs_uses_the_tenants_country(tmp_path):
+    """The engine's one-go loader (tests, benchmarks) builds the same US-NY calendars."""
+    from pipelines.engine import load_home_inputs
+    from pipelines.warehouse import connect
+
+    home = new_york_home(tmp_path / "home")
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        load_home_inputs(home, con)
+        rows = con.execute(
+            "SELECT calendar_key, is_working_day, note FROM calendar_days "
+            "WHERE day = DATE '2011-11-24' ORDER BY calendar_key"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("dinas-5d", False, "Thanksgiving Day"),
+                    ("tenant-5d", False, "Thanksgiving Day")]  # fmt: skip
