@@ -32,6 +32,7 @@ import streamlit as st
 
 from app import data
 from app.i18n import TEXT
+from pipelines.home import zone_label
 
 FORMATS = ("xlsx", "pdf", "csv")
 LANGS = ("id", "en")
@@ -290,6 +291,13 @@ def _sum_units(units: pl.DataFrame) -> dict[str, Any]:
 SHEETS = ("ringkasan", "unit_month", "officer_month", "cases", "quarantine", "quality_results")
 
 
+def zone_words(info: dict) -> str:
+    """The tenant's time zone, in which the export's times are given: "Asia/Jakarta (WIB)",
+    "America/New_York (EST/EDT)"; the publication time is in UTC."""
+    zone = info.get("timezone")
+    return zone_label(str(zone)) if zone else MISSING
+
+
 def _summary_rows(report: MonthReport) -> list[tuple[str, Any, str | None]]:
     """(label, value, number format) of the summary sheet and the PDF summary."""
     lang, info, tot = report.lang, report.info, report.totals
@@ -301,7 +309,8 @@ def _summary_rows(report: MonthReport) -> list[tuple[str, Any, str | None]]:
          None),
         (tr("exp.scope", lang), report.scope, None),
         (tr("snapshot.as_of", lang), str(info["as_of_date"]), None),
-        (tr("snapshot.published", lang), str(info["published_at"]), None),
+        (tr("snapshot.published", lang), f"{info['published_at']} UTC", None),
+        (tr("snapshot.timezone", lang), zone_words(info), None),
         (tr("exp.run_id", lang), info.get("run_id"), None),
         (tr("snapshot.policy", lang), info.get("policy_version"), None),
         (tr("exp.policy_hash", lang), info.get("policy_hash"), None),
@@ -602,7 +611,8 @@ def write_pdf(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     cover = [
         [tr("exp.made_on", lang), dt.date.today().isoformat()],
         [tr("snapshot.as_of", lang), str(info["as_of_date"])],
-        [tr("snapshot.published", lang), str(info["published_at"])[:19]],
+        [tr("snapshot.published", lang), f"{str(info['published_at'])[:19]} UTC"],
+        [tr("snapshot.timezone", lang), zone_words(info)],
         [tr("snapshot.policy", lang), f"{info.get('policy_version')} "
                                       f"(sha256 {str(info.get('policy_hash'))[:16]}…)"],
         [tr("exp.snapshot_hash", lang), Paragraph(report.snapshot_hash, small)],
@@ -722,6 +732,7 @@ def _metadata(report: MonthReport) -> str:
         "month": report.month, "provisional": report.provisional,
         "as_of_date": str(report.info["as_of_date"]),
         "published_at": str(report.info["published_at"]), "run_id": report.info.get("run_id"),
+        "timezone": report.info.get("timezone"),
         "policy_version": report.info.get("policy_version"),
         "policy_hash": report.info.get("policy_hash"),
         "snapshot_hash": report.snapshot_hash, "snapshot_hash_source": report.hash_source,

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app import data, metric_docs
 from app.i18n import language, rating_label, t, t_or
+from pipelines.home import zone_label
 
 MONTH_KEY = "month"  # the query parameter (?month=YYYY-MM)
 REMEMBERED_MONTH = "chosen_month"  # the month last chosen on any page
@@ -83,6 +84,12 @@ def fmt_interval(low: object, high: object) -> str:
 
 def fmt_wd(x: object) -> str:
     return MISSING if _missing(x) else f"{fmt_num(x)} {t('wd')}"
+
+
+def zone_words(timezone: object) -> str:
+    """The tenant's time zone, in which every time on the pages is given (the publication
+    time aside, in UTC): "Asia/Jakarta (WIB)", "America/New_York (EST/EDT)"."""
+    return MISSING if _missing(timezone) else zone_label(str(timezone))
 
 
 def fmt_timestamp(x: object) -> str:
@@ -197,6 +204,7 @@ def sidebar_footer(snap: data.Snapshot) -> None:
             f"{t('snapshot.tenant')}: **{plain(meta.get('tenant_name'))}**",
             f"{t('snapshot.as_of')}: {meta.get('as_of_date')}",
             f"{t('snapshot.published')}: {fmt_timestamp(published)} UTC",
+            f"{t('snapshot.timezone')}: {zone_words(meta.get('timezone'))}",
             f"{t('snapshot.policy')}: {plain(meta.get('policy_version'))} (`{policy_hash}`)",
             f"{t('snapshot.code')}: {plain(meta.get('code_version'))}",
         ]

@@ -43,7 +43,10 @@ def zone_label(timezone: str, year: int = 2025) -> str:
     "Asia/Dubai" (a zone whose abbreviation is only an offset is named alone)."""
     if timezone in TIME_ZONES:
         return f"{timezone} ({TIME_ZONES[timezone]})"
-    zone = ZoneInfo(timezone)
+    try:
+        zone = ZoneInfo(timezone)
+    except (KeyError, ValueError, OSError):  # a zone this machine does not know: its name
+        return timezone
     names = []
     for month in (1, 7):
         name = dt.datetime(year, month, 1, 12, tzinfo=zone).tzname() or ""

@@ -547,6 +547,7 @@ def test_sidebar_shows_the_publication(home):
     assert str(info[1]) in footer
     assert info[2] in footer
     assert info[3][:12] in footer
+    assert "Zona waktu: Asia/Jakarta (WIB)" in footer  # the demo city is in WIB
 
 
 def test_a_new_publication_is_picked_up(demo_home, tmp_path, monkeypatch):

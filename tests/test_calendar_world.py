@@ -222,3 +222,44 @@ def test_engine_load_home_inputs_uses_the_tenants_country(tmp_path):
         con.close()
     assert rows == [("dinas-5d", False, "Thanksgiving Day"),
                     ("tenant-5d", False, "Thanksgiving Day")]  # fmt: skip
+
+
+# --- the app and the exports say which zone the times are in ------------------------------
+
+
+def test_app_labels_times_with_the_new_york_zone(ny_run, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, TIMEOUT
+
+    monkeypatch.setenv("RAPOR_HOME", str(ny_run.root))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.message for e in at.exception]
+    footer = " ".join(c.value for c in at.sidebar.caption)
+    assert "Zona waktu: America/New_York (EST/EDT)" in footer
+    assert "WIB" not in footer
+
+
+def test_exports_name_the_new_york_zone(ny_run, tmp_path):
+    import json
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from app import exports
+    from tests.test_export import pdf_pages
+
+    snap = ny_run.snapshot_path
+    exports.export_xlsx(snap, "2011-03", tmp_path / "m.xlsx", lang="en")
+    book = openpyxl.load_workbook(tmp_path / "m.xlsx")
+    summary = {r[0]: r[1] for r in book["ringkasan"].iter_rows(min_row=4, values_only=True)}
+    assert summary["Time zone"] == "America/New_York (EST/EDT)"
+    assert re.fullmatch(r"\S+ \S+ UTC", summary["Published"])
+    exports.export_pdf(snap, "2011-03", tmp_path / "m.pdf")
+    text = " ".join(pdf_pages((tmp_path / "m.pdf").read_bytes()))
+    assert "Zona waktu America/New_York (EST/EDT)" in text
+    assert "WIB" not in text
+    exports.export_csv(snap, "2011-03", tmp_path / "m.zip")
+    with zipfile.ZipFile(tmp_path / "m.zip") as archive:
+        assert json.loads(archive.read("metadata.json"))["timezone"] == "America/New_York"
