@@ -147,11 +147,6 @@ def calendar_days(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mat
         frame = build_calendars(units, overrides, spec)
         replace_table(con, "calendar_days", frame)
     keys = frame["calendar_key"].unique().sort().to_list()
-    holidays_of = spec.country + (f"-{spec.subdivision}" if spec.subdivision else "")
     return dg.MaterializeResult(
-        metadata={
-            "calendars": ", ".join(keys),
-            "days": frame.height,
-            "holidays": f"{holidays_of} ({', '.join(spec.categories)})",
-        }
+        metadata={"calendars": ", ".join(keys), "days": frame.height, "holidays": spec.label}
     )

@@ -100,6 +100,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.
         "tenant": home.tenant.code,
         "tenant_name": home.tenant.name,
         "timezone": home.tenant.timezone,
+        "holidays": home.tenant.holidays.label,  # whose public holidays the calendars use
         "as_of_date": rapor.as_of_date(),
         "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
         "run_id": context.run.run_id,

@@ -141,9 +141,8 @@ def cmd_calendar(args) -> int:
     )
     off = year.filter(~pl.col("is_working_day"))
     named = off.filter(pl.col("note") != weekend_note(spec))
-    where = spec.country + (f"-{spec.subdivision}" if spec.subdivision else "")
     print(f"Non-working days {args.year}, calendar {kind}-{args.workweek}d "
-          f"({home.tenant.name}, holidays of {where}), weekends aside:")  # fmt: skip
+          f"({home.tenant.name}, holidays {spec.label}), weekends aside:")  # fmt: skip
     for day, note in named.select("day", "note").iter_rows():
         print(f"  {day:%Y-%m-%d} {day:%a}  {note}")
     weekends = off.height - named.height

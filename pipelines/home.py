@@ -64,6 +64,12 @@ class HolidaySpec:
     subdivision: str | None = None
     categories: tuple[str, ...] = DEFAULT_CATEGORIES[DEFAULT_COUNTRY]
 
+    @property
+    def label(self) -> str:
+        """ "ID (public, government)", "US-NY (public)": as the snapshot and the log name it."""
+        where = self.country + (f"-{self.subdivision}" if self.subdivision else "")
+        return f"{where} ({', '.join(self.categories)})"
+
 
 def holiday_spec(raw: object, where: str) -> HolidaySpec:
     """tenant.yaml's `holidays:` (absent: Indonesia, public holidays and cuti bersama),

@@ -126,7 +126,7 @@ def test_rapor_calendar_uses_the_tenants_country(tmp_path, capsys):
     home = new_york_home(tmp_path / "home")
     assert main(["calendar", "--home", str(home.root), "--year", "2011"]) == 0
     out = capsys.readouterr().out
-    assert "holidays of US-NY" in out
+    assert "holidays US-NY (public)" in out
     assert "2011-07-04 Mon  Independence Day" in out
     assert "2011-11-24 Thu  Thanksgiving Day" in out
     assert "Idul Fitri" not in out
@@ -173,6 +173,7 @@ def test_published_calendar_is_us_ny(ny_run):
     assert rows == [(dt.date(2011, 7, 4), False, "Independence Day"),
                     (dt.date(2011, 7, 5), True, None),
                     (dt.date(2011, 11, 24), False, "Thanksgiving Day")]  # fmt: skip
+    assert read_snapshot(ny_run, "SELECT holidays FROM snapshot_info") == [("US-NY (public)",)]
 
 
 def test_resolution_clock_across_us_holidays(ny_run):
