@@ -119,6 +119,10 @@ def holiday_spec(raw: object, where: str) -> HolidaySpec:
     else:
         if isinstance(categories, str):
             categories = [categories]
+        if not isinstance(categories, list):
+            raise HomeError(
+                f"{where}: holidays.categories must be a list such as [public], got {categories!r}"
+            )
         allowed = holidays.country_holidays(country).supported_categories
         wrong = [c for c in categories if c not in allowed]
         if wrong or not categories:
