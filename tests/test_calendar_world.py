@@ -264,3 +264,14 @@ def test_exports_name_the_new_york_zone(ny_run, tmp_path):
     exports.export_csv(snap, "2011-03", tmp_path / "m.zip")
     with zipfile.ZipFile(tmp_path / "m.zip") as archive:
         assert json.loads(archive.read("metadata.json"))["timezone"] == "America/New_York"
+
+
+def test_the_monthly_schedule_runs_in_the_tenants_zone(tmp_path, monkeypatch):
+    from pipelines.schedules import schedule_zone
+
+    monkeypatch.setenv("RAPOR_HOME", str(new_york_home(tmp_path / "home").root))
+    assert schedule_zone() == "America/New_York"
+    monkeypatch.setenv("RAPOR_HOME", str(tmp_path / "not-a-home"))
+    assert schedule_zone() == "Asia/Jakarta"
+    monkeypatch.delenv("RAPOR_HOME")
+    assert schedule_zone() == "Asia/Jakarta"
