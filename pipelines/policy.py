@@ -234,7 +234,7 @@ AUTOMATIC_CLOSURE_DEFAULTS: dict[str, Any] = {
     "channels": ["lapor"],      # the complaints' channels whose system closes automatically
     "after_working_days": 9,    # on this working day after the last activity...
     "at": "01:00",              # ...at this local time (HH:MM)
-}
+}  # fmt: skip
 CLOSURE_KEYS = ("automatic",)
 
 
