@@ -305,3 +305,90 @@ def test_the_case_page_shows_the_automatic_closure(lapor_home, monkeypatch, lang
     text = " ".join(m.value for m in at.markdown).replace("\\-", "-").replace("&#58;", ":")
     assert fact_words in text
     assert f"{closed:%Y-%m-%d %H:%M}" in text and f"{last:%Y-%m-%d %H:%M}" in text
+
+
+# --- hand-worked: the rule's edges, through the engine on a small canonical tenant -------
+# 2025 calendar: 18 Apr (Good Friday) is a holiday; the working days after Fri 11 Apr are
+# 14(1) 15(2) 16(3) 17(4) 21(5) 22(6) 23(7) 24(8) 25(9); after Sat 12 Apr the count starts
+# on Mon 14 Apr as day 0 (roll forward): 15(1) 16(2) 17(3) 21(4) 22(5) 23(6) 24(7) 25(8)
+# 28(9).
+def _hand_scenario():
+    from tests.test_metrics_hand_cases import BUDI, CITRA, DEWI, Scenario, complaint
+
+    def lifecycle(sid, responded_at, resolved_at, unit="DPU", nip=BUDI):
+        return [
+            (sid, "2025-04-10 10:00:00", "forwarded", unit, nip),
+            (sid, responded_at, "responded", unit, nip),
+            (sid, resolved_at, "resolved", unit, nip),
+        ]
+
+    complaints = [complaint(s, "2025-04-10 09:00:00") for s in ("A", "B", "C", "E")]
+    complaints.append(complaint("D", "2025-04-10 09:00:00", channel="whatsapp"))
+    events = (
+        lifecycle("A", "2025-04-11 14:00:00", "2025-04-25 01:00:00")  # 9th wd: automatic
+        + lifecycle("B", "2025-04-11 14:00:00", "2025-04-24 01:00:00")  # 8th wd: by hand
+        + lifecycle("C", "2025-04-12 10:00:00", "2025-04-28 01:00:00")  # Saturday: automatic
+        + lifecycle("D", "2025-04-11 14:00:00", "2025-04-25 01:00:00")  # not lapor: by hand
+        + lifecycle("E", "2025-04-11 14:00:00", "2025-04-25 01:05:00")  # not 01:00: by hand
+    )
+    # bulk: Dewi closes 10 within 09:00-09:15 (15 minutes, bounds included) and one more at
+    # 09:31; Budi one at 09:05 (another hand); Citra 9 within 5 minutes (too few)
+    bulk_times = ["09:00", "09:01", "09:02", "09:03", "09:04", "09:05", "09:06", "09:07",
+                  "09:08", "09:15", "09:31"]  # fmt: skip
+    hands = [(f"W{i}", DEWI, "DLH", at) for i, at in enumerate(bulk_times)]
+    hands += [("X0", BUDI, "DPU", "09:05")]
+    hands += [(f"Y{i}", CITRA, "PKM-A", f"10:0{i // 2}") for i in range(9)]
+    for sid, nip, unit, at in hands:
+        complaints.append(complaint(sid, "2025-05-05 08:00:00", channel="email"))
+        events += [
+            (sid, "2025-05-05 08:30:00", "forwarded", unit, nip),
+            (sid, f"2025-05-06 {at}:00", "resolved", unit, nip),
+        ]
+    return Scenario(name="closures", complaints=complaints, events=events, as_of="2025-06-30")
+
+
+def test_hand_worked_automatic_and_bulk_closures(tmp_path):
+    from pipelines.engine import build, load_home_inputs
+    from pipelines.resources import RaporHome
+    from pipelines.warehouse import connect
+    from tests.test_metrics_hand_cases import write_home
+
+    home = write_home(tmp_path / "home", _hand_scenario())
+    con = connect(home.warehouse_path)
+    try:
+        params = {**RaporHome(path=str(home.root)).sql_params(), "run_id": "test"}
+        build(con, params, lambda c: load_home_inputs(home, c))
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+        got = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT case_id, closed_automatically, resolved_at, resolution_wd FROM cases"
+                " WHERE case_id IN ('s:A', 's:B', 's:C', 's:D', 's:E')"
+            ).fetchall()
+        }
+        flagged = con.execute(
+            "SELECT case_id, officer_nip, detail FROM flags WHERE flag = 'bulk_closure'"
+        ).fetchall()
+    finally:
+        con.close()
+    at = dt.datetime.fromisoformat
+    # received Thu 10 Apr: wd to Fri 11 Apr = 1, to Sat 12 Apr = 1 (not a working day);
+    # B ends 24 Apr: 11(1) 14(2) 15(3) 16(4) 17(5) 21(6) 22(7) 23(8) 24(9); D, E 25 Apr: 10
+    assert got == {
+        "s:A": (True, at("2025-04-11 14:00"), 1),
+        "s:B": (False, at("2025-04-24 01:00"), 9),
+        "s:C": (True, at("2025-04-12 10:00"), 1),
+        "s:D": (False, at("2025-04-25 01:00"), 10),
+        "s:E": (False, at("2025-04-25 01:05"), 10),
+    }
+    from tests.test_metrics_hand_cases import DEWI
+
+    assert sorted(c for c, _, _ in flagged) == [f"s:W{i}" for i in range(10)]
+    assert {n for _, n, _ in flagged} == {DEWI}
+    assert all(
+        d.startswith("diselesaikan pada 2025-05-06 09:")
+        and f"oleh NIP {DEWI}, satu dari 10 penutupan oleh tangan yang sama antara "
+        "2025-05-06 09:00 dan 09:15"
+        in d
+        for _, _, d in flagged
+    )
