@@ -550,6 +550,11 @@ EVENT_FLAGS = {
 }
 
 
+# whether a closure was the source system's own (sql/automatic_closures.sql); a snapshot
+# published before it was carried has none
+AUTOMATIC_FLAG = {True: "is_automatic", False: "false AS is_automatic"}
+
+
 @st.cache_data(**CACHE)
 def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.DataFrame:
     flagged = _query(
@@ -557,11 +562,17 @@ def _case_events(path: str, mtime_ns: int, case_ids: tuple[str, ...]) -> pl.Data
         "SELECT count(*) = 2 AS flagged FROM duckdb_columns() WHERE table_name = 'case_events'"
         " AND column_name IN ('is_confidential', 'is_anonymous')",
     ).item()
+    automatic = _query(
+        path,
+        "SELECT count(*) = 1 AS automatic FROM duckdb_columns() WHERE table_name = 'case_events'"
+        " AND column_name = 'is_automatic'",
+    ).item()
     return _query(
         path,
         f"""
         SELECT case_id, seq, event_at, event_type, unit_code, officer_nip, note,
-               source, source_id, file, row_number, {EVENT_FLAGS[bool(flagged)]}
+               source, source_id, file, row_number, {EVENT_FLAGS[bool(flagged)]},
+               {AUTOMATIC_FLAG[bool(automatic)]}
         FROM case_events
         WHERE case_id IN (SELECT unnest($ids))
         ORDER BY case_id, seq

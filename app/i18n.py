@@ -475,6 +475,13 @@ TEXT: dict[str, dict[str, str]] = {
     "case.final_holder": {"id": "Pemegang terakhir", "en": "Last holder"},
     "case.credited": {"id": "Dibebani tenggat penyelesaian", "en": "Credited with resolution"},
     "case.resolved_at": {"id": "Selesai pada", "en": "Resolved at"},
+    "case.closed_automatically": {"id": "Ditutup otomatis", "en": "Closed automatically"},
+    "case.closed_automatically_value": {
+        "id": "oleh sistem pada {closed}; penyelesaian pegawai dihitung pada tindak lanjut "
+        "terakhir {resolved} (jam penyelesaian berakhir di sana)",
+        "en": "by the system at {closed}; the officer's resolution is the last follow-up at "
+        "{resolved} (the resolution clock ends there)",
+    },
     "case.reopened": {"id": "Dibuka kembali", "en": "Reopened"},
     "case.rating": {"id": "Penilaian warga", "en": "Citizen rating"},
     "case.members": {
@@ -680,6 +687,10 @@ TEXT: dict[str, dict[str, str]] = {
     "event.archived": {"id": "diarsipkan", "en": "archived"},
     "event.rejected": {"id": "ditolak", "en": "rejected"},
     "event.postponed": {"id": "ditunda", "en": "postponed"},
+    "event.automatic_closure": {
+        "id": "ditutup otomatis oleh sistem",
+        "en": "closed automatically by the system",
+    },
     # --- data quality (gates and quarantine) -------------------------------------------
     "page.quality": {"id": "Mutu data", "en": "Data quality"},
     "q.caption": {

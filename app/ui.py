@@ -293,12 +293,18 @@ def rating_badge(code: str | None) -> str:
 
 def event_table(events: pl.DataFrame, key: str) -> None:
     """A case's lifecycle events (data.case_events / data.case_detail rows) as a table:
-    order, time, event in words, unit, officer, note, and the source row it came from."""
+    order, time, event in words (a closure the source's system made by itself says so:
+    docs/metrics.md#automatic_closures), unit, officer, note, and the source row it came
+    from."""
+    shown = pl.col("event_type")
+    if "is_automatic" in events.columns:
+        automatic = pl.col("is_automatic").fill_null(False)
+        shown = pl.when(automatic).then(pl.lit("automatic_closure")).otherwise(shown)
     st.dataframe(
         events.select(
             "seq",
             "event_at",
-            words(events, "event_type", lambda e: t_or(f"event.{e}", e), "event_type"),
+            words(events, shown, lambda e: t_or(f"event.{e}", e), "event_type"),
             "unit_code",
             "officer_nip",
             "note",

@@ -16,8 +16,10 @@ from pipelines.resources import RaporHome
 def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """One row per case (`cases`): the same complaint through several channels counted once,
     with status, holder, resolution clock in working days and its deadline; plus the tables
-    behind it: `case_members`, `case_events`, `segments`, `clocks` (the clarification
-    pauses and per-case heads in between are temporary tables of the run)."""
+    behind it: `case_members`, `case_events`, `automatic_closures` (closures the source's
+    system made by itself, e.g. SP4N-LAPOR!'s at 01:00: the resolution ends at the last
+    activity), `segments`, `clocks` (the clarification pauses and per-case heads in between
+    are temporary tables of the run)."""
     params = rapor.sql_params()
     with rapor.warehouse() as con:
         run_stage(con, "cases", params)
@@ -25,6 +27,7 @@ def cases(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Materialize
             "cases": count(con, "cases"),
             "complaints_merged": count(con, "case_members", "NOT is_primary"),
             "resolved": count(con, "cases", "status = 'resolved'"),
+            "closed_automatically": count(con, "cases", "closed_automatically"),
             "open": count(con, "cases", "status IN ('received', 'forwarded', 'in_progress')"),
             "judged_resolution_deadlines": count(con, "cases", "resolution_met IS NOT NULL"),
         }
@@ -49,8 +52,9 @@ def holder_facts(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.Mate
 def flags(context: dg.AssetExecutionContext, rapor: RaporHome) -> dg.MaterializeResult:
     """Gaming and anomaly signals for the inspectorate (`flags`): one row per flagged case
     and signal (closed without response text, reopen loop, rated not fixed, ping-pong,
-    deadline bunching, late clarification, archived as a duplicate of nothing), with the
-    month, officer, unit and a detail citing what was seen. Reasons to look, not findings."""
+    deadline bunching, late clarification, archived as a duplicate of nothing, bulk
+    closure), with the month, officer, unit and a detail citing what was seen. Reasons to
+    look, not findings."""
     with rapor.warehouse() as con:
         run_stage(con, "flags", rapor.sql_params())
         by_flag = con.execute("SELECT flag, count(*) FROM flags GROUP BY ALL ORDER BY 1").fetchall()

@@ -22,6 +22,7 @@ STAGES: dict[str, list[str]] = {
     "cases": [
         "case_members",
         "case_events",
+        "automatic_closures",
         "case_pauses",
         "segments",
         "case_heads",

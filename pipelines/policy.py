@@ -87,6 +87,7 @@ class Policy:
             "merge_window_days": self.raw["cases"]["merge_window_days"],
             **merge_params(self.raw["cases"]),
             **flag_params(self.raw.get("flags") or {}),
+            **closure_params(self.raw.get("closures") or {}),
             **recommendation_params(self.raw.get("recommendations") or {}),
             **predikat_params(self.raw.get("predikat") or {}),
             **tpp_params(self.raw.get("tpp") or {}),
@@ -185,6 +186,8 @@ FLAG_DEFAULTS: dict[str, Any] = {
     "bunching_min_resolved": 5,   # an officer-month with at least this many resolutions...
     "bunching_share": 0.5,        # ...of which at least this share fell on their due date
     "duplicate_words": ["duplikat", "ganda", "duplicate", "sama dengan laporan"],
+    "bulk_closure_min": 10,       # this many closures by one hand (officer, else unit)...
+    "bulk_closure_minutes": 15,   # ...within this many minutes: a bulk closure
 }  # fmt: skip
 
 
@@ -200,6 +203,8 @@ def flag_params(flags: dict) -> dict[str, Any]:
         "flag_bunching_share": float(merged["bunching_share"]),
         "flag_duplicate_words": [str(w).strip().lower() for w in merged["duplicate_words"]]
         or ["\x00"],
+        "flag_bulk_closure_min": int(merged["bulk_closure_min"]),
+        "flag_bulk_closure_minutes": int(merged["bulk_closure_minutes"]),
     }
 
 
@@ -213,11 +218,74 @@ def _check_flags(flags: Any) -> None:
     raw = {"flags": {**FLAG_DEFAULTS, **flags}}
     for key in ("min_note_chars", "reopen_loop", "ping_pong_transfers", "bunching_min_resolved"):
         _require(raw, f"flags.{key}", int, 0)
+    _require(raw, "flags.bulk_closure_min", int, 2)
+    _require(raw, "flags.bulk_closure_minutes", int, 1)
     if not 0 < _require(raw, "flags.bunching_share", (int, float), 0) <= 1:
         raise PolicyError("policy: 'flags.bunching_share' must be > 0 and <= 1")
     for key in ("template_notes", "duplicate_words"):
         if not all(isinstance(x, str) for x in _require(raw, f"flags.{key}", list)):
             raise PolicyError(f"policy: 'flags.{key}' must be a list of texts")
+
+
+# closures: how closing events are read (docs/metrics.md, "Automatic closures"); a key
+# left out takes this default. LAPOR! closes a report by itself at 01:00 on the 9th working
+# day after its last activity: such a closure is the system's act, not an officer's.
+AUTOMATIC_CLOSURE_DEFAULTS: dict[str, Any] = {
+    "channels": ["lapor"],      # the complaints' channels whose system closes automatically
+    "after_working_days": 9,    # on this working day after the last activity...
+    "at": "01:00",              # ...at this local time (HH:MM)
+}  # fmt: skip
+CLOSURE_KEYS = ("automatic",)
+
+
+def closure_params(closures: dict) -> dict[str, Any]:
+    """The closure settings as SQL parameters, defaults filled in. No channel: no closure
+    is automatic."""
+    auto = {**AUTOMATIC_CLOSURE_DEFAULTS, **(closures.get("automatic") or {})}
+    return {
+        "auto_close_channels": [str(c).strip().lower() for c in auto["channels"]] or ["\x00"],
+        "auto_close_after_wd": int(auto["after_working_days"]),
+        "auto_close_at": _clock_time(auto["at"]),
+    }
+
+
+def _clock_time(value: Any) -> str:
+    """'01:00' (or 1:00) as HH:MM; YAML 1.1 reads an unquoted 01:00 as 60 (minutes)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value // 60}:{value % 60:02d}"
+    hours, _, minutes = str(value).strip().partition(":")
+    return f"{int(hours):02d}:{int(minutes):02d}"
+
+
+def _check_closures(closures: Any) -> None:
+    """`closures`: optional; `automatic` with known keys: channels (a list of texts),
+    after_working_days (a whole number >= 1), at (a time of day HH:MM)."""
+    if not isinstance(closures, dict):
+        raise PolicyError("policy: 'closures' must be a mapping")
+    unknown = unknown_keys(closures, CLOSURE_KEYS)
+    if unknown:
+        raise PolicyError(f"policy: closures: {unknown}")
+    auto = closures.get("automatic") or {}
+    if not isinstance(auto, dict):
+        raise PolicyError("policy: 'closures.automatic' must be a mapping")
+    unknown = unknown_keys(auto, AUTOMATIC_CLOSURE_DEFAULTS)
+    if unknown:
+        raise PolicyError(f"policy: closures.automatic: {unknown}")
+    raw = {"closures": {"automatic": {**AUTOMATIC_CLOSURE_DEFAULTS, **auto}}}
+    channels = _require(raw, "closures.automatic.channels", list)
+    if not all(isinstance(c, str) for c in channels):
+        raise PolicyError("policy: 'closures.automatic.channels' must be a list of texts")
+    _require(raw, "closures.automatic.after_working_days", int, 1)
+    at = raw["closures"]["automatic"]["at"]
+    try:
+        hours, minutes = map(int, _clock_time(at).split(":"))
+        valid = 0 <= hours <= 23 and 0 <= minutes <= 59
+    except ValueError:
+        valid = False
+    if not valid:
+        raise PolicyError(
+            f"policy: 'closures.automatic.at' must be a time of day HH:MM, got {at!r}"
+        )
 
 
 # recommendations: when an officer-month becomes a recommendation (sql/recommendations.sql)
@@ -424,6 +492,7 @@ def load_policy(path: Path | None = None) -> Policy:
         raise PolicyError("policy: need 0 <= rating.below <= rating.above <= 100")
     _check_quality(raw)
     _check_flags(raw.get("flags") or {})
+    _check_closures(raw.get("closures") or {})
     _check_recommendations(raw.get("recommendations") or {})
     _check_predikat(raw.get("predikat") or {})
     _check_tpp(raw.get("tpp") or {})

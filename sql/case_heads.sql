@@ -1,6 +1,8 @@
 -- One row per case with what its lifecycle says: receipt, first forward and response, the
 -- final resolution (a resolution undone by a later reopening does not count), closing
--- status and the final holder. Free text (title, description, notes) stays in the staged
+-- status and the final holder. A final resolution the source's system made by itself
+-- (automatic_closures.sql) resolves the case at its last activity: resolved_at is that
+-- activity, closed_at the closure, closed_automatically true. Free text (title, description, notes) stays in the staged
 -- tables and joins in at publication: carrying it through every stage costs time.
 -- Two statements: the per-case aggregate over all events first, then the joins; in one
 -- statement both held their memory at once (at 10M complaints, more than a 3 GB limit).
@@ -85,7 +87,11 @@ SELECT
     l.forwarded_at,
     l.admin_acted_at,
     l.first_response_at,
-    CASE WHEN l.last_closing_type = 'resolved' THEN l.last_resolved_at END AS resolved_at,
+    -- (automatic closures: the officer's resolution is the last activity before it)
+    CASE WHEN l.last_closing_type = 'resolved'
+        THEN coalesce(ac.last_activity_at, l.last_resolved_at) END AS resolved_at,
+    CASE WHEN l.last_closing_type = 'resolved' THEN l.last_resolved_at END AS closed_at,
+    ac.case_key IS NOT NULL AS closed_automatically,
     coalesce(l.reopen_count, 0) AS reopen_count,
     coalesce(l.transfers, 0) AS transfers,
     CASE
@@ -103,6 +109,8 @@ SELECT
 FROM members AS m
 JOIN stg_complaints AS c ON c.complaint_key = m.case_key
 LEFT JOIN case_lifecycle AS l USING (case_key)
+LEFT JOIN automatic_closures AS ac
+    ON ac.case_key = m.case_key AND ac.seq = l.resolved_seq AND l.last_closing_type = 'resolved'
 LEFT JOIN last_holder AS h USING (case_key)
 LEFT JOIN admin AS a USING (case_key);
 

@@ -46,6 +46,8 @@ SELECT
     h.forwarded_at,
     h.first_response_at,
     h.resolved_at,
+    h.closed_at,  -- the closing event; after an automatic closure, later than resolved_at
+    h.closed_automatically,
     r.elapsed_wd AS resolution_wd,
     r.allowed_wd AS resolution_due_wd,
     r.due_date AS resolution_due_date,

@@ -13,6 +13,11 @@
 --   late_clarification       clarification requested on or after the last working day
 --                            before the resolution deadline (it stops the clock)
 --   archived_as_duplicate    archived / rejected as a duplicate, but merged with nothing
+--   bulk_closure             one of at least $flag_bulk_closure_min closures by the same hand
+--                            (officer, or unit when no officer is named) within
+--                            $flag_bulk_closure_minutes minutes
+-- Automatic closures (automatic_closures.sql) are the source system's acts, not an
+-- officer's: they raise neither closed_without_text nor bulk_closure.
 -- Reclassification after a missed deadline cannot be seen: the contract's events carry no
 -- change of category or class.
 CREATE OR REPLACE TABLE flags AS
@@ -25,6 +30,7 @@ WITH duplicate_words AS (
     JOIN stg_events AS s USING (event_key)
     WHERE e.event_type IN ('resolved', 'archived', 'rejected')
       AND s.event_type IN ('resolved', 'archived', 'rejected')  -- filters the wide side too
+      AND e.event_key NOT IN (SELECT event_key FROM automatic_closures)
 ), bare AS (
     SELECT strftime(event_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
            'closed_without_text' AS flag,
@@ -123,6 +129,57 @@ WITH duplicate_words AS (
     JOIN cases AS c USING (case_key)
     WHERE n.event_type IN ('archived', 'rejected') AND c.member_count = 1
       AND EXISTS (SELECT 1 FROM duplicate_words AS w WHERE contains(n.note_key, w.word))
+), -- bulk_closure ---------------------------------------------------------------------
+hand_closings AS (
+    -- every closure by an officer's (or, when none is named, a unit's) hand
+    SELECT n.*, coalesce('NIP ' || n.officer_nip, 'unit ' || n.unit_code) AS hand
+    FROM closing_notes AS n
+    WHERE coalesce(n.officer_nip, n.unit_code) IS NOT NULL
+), bulk_windows AS (
+    -- the closures by the same hand from each one on, within the next M minutes
+    SELECT *, count(*) OVER (
+        PARTITION BY hand ORDER BY event_at
+        RANGE BETWEEN CURRENT ROW
+              AND to_minutes(CAST($flag_bulk_closure_minutes AS INTEGER)) FOLLOWING
+    ) AS n_after
+    FROM hand_closings
+), bulk_hands AS (
+    SELECT DISTINCT hand FROM bulk_windows WHERE n_after >= $flag_bulk_closure_min
+), bulk_members AS (
+    -- a closure belongs to a bulk when a window of at least N closures starting at most
+    -- M minutes before it (or at it) holds it
+    SELECT *, max(CASE WHEN n_after >= $flag_bulk_closure_min THEN event_at END) OVER (
+        PARTITION BY hand ORDER BY event_at
+        RANGE BETWEEN to_minutes(CAST($flag_bulk_closure_minutes AS INTEGER)) PRECEDING
+              AND CURRENT ROW
+    ) AS window_from
+    FROM bulk_windows
+    SEMI JOIN bulk_hands USING (hand)
+), bulk_runs AS (
+    -- consecutive bulk members of a hand, no more than M minutes apart, make one run
+    SELECT *, sum(CASE WHEN gap_ok THEN 0 ELSE 1 END) OVER (
+        PARTITION BY hand ORDER BY event_at, case_key ROWS UNBOUNDED PRECEDING
+    ) AS run_no
+    FROM (
+        SELECT *, coalesce(event_at - lag(event_at) OVER (
+            PARTITION BY hand ORDER BY event_at, case_key)
+            <= to_minutes(CAST($flag_bulk_closure_minutes AS INTEGER)), false) AS gap_ok
+        FROM bulk_members
+        WHERE window_from IS NOT NULL
+    )
+), bulk AS (
+    SELECT strftime(event_at, '%Y-%m') AS month, case_key, officer_nip, unit_code,
+           'bulk_closure' AS flag,
+           CASE event_type WHEN 'resolved' THEN 'diselesaikan' WHEN 'archived' THEN 'diarsipkan'
+                ELSE 'ditolak' END
+               || ' pada ' || strftime(event_at, '%Y-%m-%d %H:%M') || ' oleh ' || hand
+               || ', satu dari ' || count(*) OVER run || ' penutupan oleh tangan yang sama antara '
+               || strftime(min(event_at) OVER run, '%Y-%m-%d %H:%M') || ' dan '
+               || strftime(max(event_at) OVER run, '%H:%M')
+               || ' (ambang kebijakan: ' || $flag_bulk_closure_min || ' penutupan dalam '
+               || $flag_bulk_closure_minutes || ' menit)' AS detail
+    FROM bulk_runs
+    WINDOW run AS (PARTITION BY hand, run_no)
 )
 SELECT $tenant AS tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code
 FROM (
@@ -133,5 +190,6 @@ FROM (
     UNION ALL SELECT * FROM bunching
     UNION ALL SELECT * FROM late_asks
     UNION ALL SELECT * FROM archived_dupes
+    UNION ALL SELECT * FROM bulk
 ) AS f
 JOIN cases AS c USING (case_key);

@@ -5,12 +5,15 @@ SELECT c.*, s.source, s.source_id, s.title, s.description
 FROM cases AS c
 JOIN stg_complaints AS s ON s.complaint_key = c.case_key;
 
--- (each event carries its own complaint's is_confidential / is_anonymous: case_events.sql)
+-- (each event carries its own complaint's is_confidential / is_anonymous: case_events.sql;
+-- is_automatic: a closure the source's system made by itself, automatic_closures.sql)
 CREATE TABLE snap.case_events AS
-SELECT c.case_id, e.*, s.source, s.source_id, s.file, s.row_number, s.note
+SELECT c.case_id, e.*, s.source, s.source_id, s.file, s.row_number, s.note,
+       a.event_key IS NOT NULL AS is_automatic
 FROM case_events AS e
 JOIN cases AS c USING (case_key)
-JOIN stg_events AS s USING (event_key);
+JOIN stg_events AS s USING (event_key)
+LEFT JOIN automatic_closures AS a ON a.event_key = e.event_key;
 
 CREATE TABLE snap.segments AS
 SELECT c.case_id, t.* FROM segments AS t JOIN cases AS c USING (case_key);

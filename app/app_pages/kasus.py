@@ -1,7 +1,9 @@
 """Kasus: one case (?case=ID) as an auditor checks it: what it is, the complaints merged
 into it by channel, every deadline clock (start, due date, paused and elapsed working days,
 met), who held it when (holder segments), and the event timeline with each event's source
-row. Reached from an officer's cases; an SKPD head opens only cases their unit held."""
+row (a closure the source's system made by itself shown as such: its resolution clock
+ends at the last follow-up). Reached from an officer's cases; an SKPD head opens only
+cases their unit held."""
 
 from __future__ import annotations
 
@@ -84,6 +86,10 @@ facts = [
     (t("case.credited"), " · ".join(
         x for x in (case["credited_unit_code"], case["credited_officer_nip"]) if x)),
     (t("case.resolved_at"), ui.fmt_timestamp(case["resolved_at"])),
+    *([(t("case.closed_automatically"), t(
+        "case.closed_automatically_value", closed=ui.fmt_timestamp(case.get("closed_at")),
+        resolved=ui.fmt_timestamp(case["resolved_at"])))]
+      if case.get("closed_automatically") else []),
     (t("case.reopened"), ui.fmt_int(case["reopen_count"])),
     (t("case.rating"), ui.MISSING if case["rating_score"] is None else f"{case['rating_score']}/5"),
 ]  # fmt: skip
