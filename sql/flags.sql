@@ -13,6 +13,10 @@
 --   late_clarification       clarification requested on or after the last working day
 --                            before the resolution deadline (it stops the clock)
 --   archived_as_duplicate    archived / rejected as a duplicate, but merged with nothing
+--   missed_deadline_data_problem
+--                            the resolution deadline was missed, but an event of the case
+--                            was quarantined: a data problem, not (or not only) the
+--                            officer's delay; not counted towards recommendations
 -- Reclassification after a missed deadline cannot be seen: the contract's events carry no
 -- change of category or class.
 CREATE OR REPLACE TABLE flags AS
@@ -123,6 +127,19 @@ WITH duplicate_words AS (
     JOIN cases AS c USING (case_key)
     WHERE n.event_type IN ('archived', 'rejected') AND c.member_count = 1
       AND EXISTS (SELECT 1 FROM duplicate_words AS w WHERE contains(n.note_key, w.word))
+), data_problems AS (
+    SELECT resolution_judged_month AS month, case_key,
+           credited_officer_nip AS officer_nip, credited_unit_code AS unit_code,
+           'missed_deadline_data_problem' AS flag,
+           'tenggat penyelesaian ' || strftime(resolution_due_date, '%Y-%m-%d')
+               || ' terlewat, tetapi ' || quarantined_events
+               || ' peristiwa kasus ini dikarantina' || CASE
+                   WHEN quarantined_closing_events > 0
+                   THEN ' (' || quarantined_closing_events || ' di antaranya penutupan)'
+                   ELSE '' END
+               || ': masalah data, bukan (hanya) keterlambatan petugas' AS detail
+    FROM cases
+    WHERE resolution_met = false AND quarantined_events > 0
 )
 SELECT $tenant AS tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code
 FROM (
@@ -133,5 +150,6 @@ FROM (
     UNION ALL SELECT * FROM bunching
     UNION ALL SELECT * FROM late_asks
     UNION ALL SELECT * FROM archived_dupes
+    UNION ALL SELECT * FROM data_problems
 ) AS f
 JOIN cases AS c USING (case_key);
