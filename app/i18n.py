@@ -429,6 +429,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "off.all_units": {"id": "Semua SKPD", "en": "All SKPD"},
     "off.count": {"id": "{n} pegawai pada bulan {month}.", "en": "{n} officers in {month}."},
+    "off.no_officer_records": {
+        "id": "Sumber data ini tidak mencatat petugas: tidak ada rapor pegawai. Angka unit "
+        "ada di halaman unit dan tabel peringkat.",
+        "en": "This data source does not record officers: there are no officer scorecards. "
+        "The unit numbers are on the unit pages and the league table.",
+    },
     "off.empty": {
         "id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
         "en": "No officer scorecards for this choice ({month}).",
