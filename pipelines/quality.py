@@ -47,8 +47,9 @@ CHECKS: dict[str, str] = {
     "unique, one row per source and source_id; received_at present and not in the future; "
     "known channels and complaint classes.",
     "stg_events_valid": "stg_events: columns and types; event_key present and unique; each "
-    "event belongs to a staged complaint and is not before its receipt nor in the future; "
-    "known event types; units and officers of the reference data; every NIP 18 digits with "
+    "event belongs to a staged complaint and is not before its receipt nor in the future "
+    "(a note counts those clamped to receipt for clock skew); known event types; units "
+    "and officers of the reference data; every NIP 18 digits with "
     "a real birth date, a plausible age, a plausible appointment month and sex digit 1 or 2.",
     "stg_ratings_valid": "stg_ratings: columns and types; each rating belongs to a staged "
     "complaint, is not before its receipt nor in the future; score 1 to 5.",
