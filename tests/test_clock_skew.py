@@ -207,3 +207,32 @@ def test_an_unknown_events_key_is_refused(tmp_path):
     with pytest.raises(PolicyError, match="clock_skew_tolerance_minutes"):
         load_policy(path)
     assert load_policy().sql_params()["clock_skew_tolerance_minutes"] == 5
+
+
+def test_the_note_counts_and_spans_the_clamped_events():
+    import pandas as pd
+
+    from pipelines.quality import clock_skew_note
+
+    ts = pd.Timestamp
+    frame = pd.DataFrame(
+        {
+            "event_key": [1, 2, 3],
+            "source": ["s", "s", "s"],
+            "source_id": ["A", "B", "C"],
+            "file": ["e.csv"] * 3,
+            "row_number": [1, 2, 3],
+            "event_type": ["resolved"] * 3,
+            "event_at": [ts("2025-01-02 10:00:00"), ts("2025-01-02 11:00:00"),
+                         ts("2025-01-02 13:00:00")],
+            "event_at_recorded": [ts("2025-01-02 09:59:30"), pd.NaT, ts("2025-01-02 12:59:02")],
+            "complaint_received_at": [ts("2025-01-02 10:00:00"), ts("2025-01-02 09:00:00"),
+                                      ts("2025-01-02 13:00:00")],
+        }
+    )  # fmt: skip
+    (note,) = clock_skew_note(frame)
+    # A: 30 s early; C: 13:00:00 - 12:59:02 = 58 s early; B was not moved
+    assert (note.passed, note.failing_rows, note.rows_checked) == (True, 2, 3)
+    assert note.observed.startswith("2 events stamped 30-58 s before receipt")
+    assert [r["source_id"] for r in note.sample] == ["A", "C"]
+    assert clock_skew_note(frame.assign(event_at_recorded=pd.NaT)) == []
