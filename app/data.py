@@ -650,6 +650,24 @@ def unit_ranking(snap: Snapshot, month: str, viewer: Viewer, min_judged: int) ->
     return _scope(rank_units(rank_units_by_median(units, min_judged), min_judged), viewer)
 
 
+@st.cache_data(**CACHE)
+def _records_officers(path: str, mtime_ns: int) -> bool:
+    return bool(_query(path, "SELECT EXISTS (SELECT 1 FROM officer_month) AS any_").item())
+
+
+def records_officers(snap: Snapshot) -> bool:
+    """False when the sources record no officer at all (only units: no officer_nip on any
+    event, so no officer-month in any month); the officer views then say so plainly."""
+    return _records_officers(snap.path, snap.mtime_ns)
+
+
+def unit_names(snap: Snapshot, month: str, viewer: Viewer) -> dict[str, str]:
+    """unit_code -> name of every unit with a unit_month row in `month` that the viewer
+    may see (with or without officers)."""
+    units = _scope(_unit_month(snap.path, snap.mtime_ns, month), viewer)
+    return dict(units.select("unit_code", "unit_name").iter_rows())
+
+
 def unit_numbers(snap: Snapshot, month: str, unit_code: str, viewer: Viewer) -> dict | None:
     """The unit_month row of one unit and month (None if none, or not in the viewer's units)."""
     rows = _scope(_unit_month(snap.path, snap.mtime_ns, month), viewer).filter(

@@ -55,6 +55,7 @@ CASE_COLUMNS = (
     "complaint_class", "status", "unit_code", "officer_nip", "resolution_wd",
     "resolution_due_wd", "resolution_met", "resolved_at", "channels", "district",
     "is_confidential", "is_anonymous", "title", "description",
+    "quarantined_events", "clamped_events", "data_note",
 )  # fmt: skip
 
 
@@ -256,6 +257,7 @@ def month_report(
             .then(pl.col("officer_nip"))
             .alias("officer_nip")
         )
+    cases = _with_data_note(cases, lang)
     trend = data.tenant_months(snap, viewer)
     provisional = bool(months.filter(pl.col("month") == month)["provisional"][0])
     if viewer.units is None:
@@ -270,6 +272,33 @@ def month_report(
         trend=trend, units=units, officers=officers, cases=cases.select(CASE_COLUMNS),
         quarantine=data.quarantine_counts(snap, viewer), quality=_quality(snap.path),
     )  # fmt: skip
+
+
+def _with_data_note(cases: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """`data_note`: the case's events that were quarantined (a missed deadline may be the
+    data's fault, not the officer's) or clamped for clock skew; empty when none. A snapshot
+    from before these columns counts none."""
+    for column in ("quarantined_events", "quarantined_closing_events", "clamped_events"):
+        if column not in cases.columns:
+            cases = cases.with_columns(pl.lit(0, pl.Int32).alias(column))
+    quarantined = pl.col("quarantined_events").fill_null(0)
+    clamped = pl.col("clamped_events").fill_null(0)
+    head, _, tail = tr("exp.data_note_quarantined", lang).partition("{n}")
+    mid, _, end = tail.partition("{closing}")
+    skew_head, _, skew_tail = tr("exp.data_note_clamped", lang).partition("{n}")
+    note_q = pl.concat_str(
+        pl.lit(head), quarantined.cast(pl.String), pl.lit(mid),
+        pl.col("quarantined_closing_events").fill_null(0).cast(pl.String), pl.lit(end),
+    )  # fmt: skip
+    note_c = pl.concat_str(pl.lit(skew_head), clamped.cast(pl.String), pl.lit(skew_tail))
+    return cases.with_columns(
+        pl.concat_str(
+            pl.when(quarantined > 0).then(note_q),
+            pl.when(clamped > 0).then(note_c),
+            separator="; ",
+            ignore_nulls=True,
+        ).alias("data_note")
+    ).with_columns(pl.when(pl.col("data_note") != "").then(pl.col("data_note")).alias("data_note"))
 
 
 def _sum_units(units: pl.DataFrame) -> dict[str, Any]:

@@ -429,6 +429,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "off.all_units": {"id": "Semua SKPD", "en": "All SKPD"},
     "off.count": {"id": "{n} pegawai pada bulan {month}.", "en": "{n} officers in {month}."},
+    "off.no_officer_records": {
+        "id": "Sumber data ini tidak mencatat petugas: tidak ada rapor pegawai. Angka unit "
+        "ada di halaman unit dan tabel peringkat.",
+        "en": "This data source does not record officers: there are no officer scorecards. "
+        "The unit numbers are on the unit pages and the league table.",
+    },
     "off.empty": {
         "id": "Tidak ada rapor pegawai untuk pilihan ini ({month}).",
         "en": "No officer scorecards for this choice ({month}).",
@@ -757,6 +763,42 @@ TEXT: dict[str, dict[str, str]] = {
         "letaknya (sumber, berkas, nomor baris, kunci).",
         "en": "Up to five rows per failed expectation, with the columns that locate them "
         "(source, file, row number, keys).",
+    },
+    "case.quarantined_events": {
+        "id": "Masalah data: {n} peristiwa kasus ini dikarantina ({closing} di antaranya "
+        "penutupan) dan tidak dihitung. Kasus ini bisa tampak belum selesai atau terlambat "
+        "karena data, bukan karena petugas; lihat karantina di Mutu data.",
+        "en": "Data problem: {n} events of this case were quarantined ({closing} of them "
+        "closures) and are not counted. The case may look open or late because of the data, "
+        "not the officer; see the quarantine on Data quality.",
+    },
+    "case.clamped_events": {
+        "id": "Catatan mutu data: {n} peristiwa kasus ini dicap sedikit sebelum pengaduannya "
+        "diterima (jam perangkat); waktunya disetel ke waktu penerimaan.",
+        "en": "Data-quality note: {n} events of this case were stamped just before the "
+        "complaint was received (a device clock); their time was set to the receipt time.",
+    },
+    "exp.data_note_quarantined": {
+        "id": "masalah data: {n} peristiwa dikarantina ({closing} penutupan), bukan "
+        "keterlambatan petugas",
+        "en": "data problem: {n} events quarantined ({closing} closures), not the officer's delay",
+    },
+    "exp.data_note_clamped": {
+        "id": "{n} peristiwa dicap sebelum diterima, disetel ke waktu penerimaan",
+        "en": "{n} events stamped before receipt, set to the receipt time",
+    },
+    "q.notes": {"id": "Catatan mutu data", "en": "Data-quality notes"},
+    "q.notes_caption": {
+        "id": "Bukan kegagalan: baris ini diterima, dengan penyesuaian yang dicatat di sini.",
+        "en": "Not failures: these rows were accepted, with the adjustment recorded here.",
+    },
+    "q.note": {
+        "id": "{n} peristiwa dicap sedikit sebelum pengaduannya diterima (jam perangkat yang "
+        "tidak tepat); waktunya disetel ke waktu penerimaan dan cap aslinya disimpan "
+        "(event_at_recorded). Teramati: {observed}",
+        "en": "{n} events were stamped just before their complaint was received (a device "
+        "clock off); their time was set to the receipt time and the original stamp kept "
+        "(event_at_recorded). Observed: {observed}",
     },
     "q.no_samples": {"id": "Tidak ada contoh baris.", "en": "No sample rows."},
     "q.quarantine": {"id": "Karantina snapshot terbit", "en": "Quarantine of the snapshot"},

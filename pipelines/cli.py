@@ -25,6 +25,10 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
     print(f"  quarantined rows {summary.quarantined:>8,}")
     for table, why, n in summary.quarantine_reasons[:12]:
         print(f"      {n:>6,}  {table}: {why}")
+    if summary.clamped_events:
+        print(f"  clock skew       {summary.clamped_events:>8,}  events stamped just before "
+              "receipt, set to the receipt time (a note; policy "
+              "events.clock_skew_tolerance_minutes)")  # fmt: skip
     if summary.unread_files:
         print(f"  files not read   {len(summary.unread_files):>8,}  (no table of their source "
               "reads them; see quarantine, docs/sources.md)")  # fmt: skip

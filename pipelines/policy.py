@@ -86,6 +86,7 @@ class Policy:
             "rating_below": r["below"],
             "merge_window_days": self.raw["cases"]["merge_window_days"],
             **merge_params(self.raw["cases"]),
+            **event_params(self.raw.get("events") or {}),
             **flag_params(self.raw.get("flags") or {}),
             **closure_params(self.raw.get("closures") or {}),
             **recommendation_params(self.raw.get("recommendations") or {}),
@@ -172,6 +173,32 @@ def _check_merge(cases: dict) -> None:
                 f"policy: 'cases.reporter_id_kinds' maps channel names to kinds (text), "
                 f"got {channel!r}: {kind!r}"
             )
+
+
+# events: how the lifecycle events are read (sql/stg_events.sql); a key left out takes this
+# default
+EVENT_DEFAULTS: dict[str, Any] = {
+    # an event stamped before its complaint's receipt by at most this many minutes is a
+    # clock's skew, not a fault: set to the receipt time (and noted); further: quarantined
+    "clock_skew_tolerance_minutes": 5,
+}
+
+
+def event_params(events: dict) -> dict[str, Any]:
+    """The event settings as SQL parameters, defaults filled in."""
+    merged = {**EVENT_DEFAULTS, **events}
+    return {"clock_skew_tolerance_minutes": int(merged["clock_skew_tolerance_minutes"])}
+
+
+def _check_events(events: Any) -> None:
+    """`events`: optional; known keys only; the tolerance a whole number of minutes >= 0."""
+    if not isinstance(events, dict):
+        raise PolicyError("policy: 'events' must be a mapping")
+    unknown = unknown_keys(events, EVENT_DEFAULTS)
+    if unknown:
+        raise PolicyError(f"policy: events: {unknown}")
+    _require({"events": {**EVENT_DEFAULTS, **events}}, "events.clock_skew_tolerance_minutes",
+             int, 0)  # fmt: skip
 
 
 # flags: the gaming and anomaly signals for the inspectorate (docs/flags.md); a key
@@ -491,6 +518,7 @@ def load_policy(path: Path | None = None) -> Policy:
     if not below <= above <= 100:
         raise PolicyError("policy: need 0 <= rating.below <= rating.above <= 100")
     _check_quality(raw)
+    _check_events(raw.get("events") or {})
     _check_flags(raw.get("flags") or {})
     _check_closures(raw.get("closures") or {})
     _check_recommendations(raw.get("recommendations") or {})

@@ -47,8 +47,9 @@ CHECKS: dict[str, str] = {
     "unique, one row per source and source_id; received_at present and not in the future; "
     "known channels and complaint classes.",
     "stg_events_valid": "stg_events: columns and types; event_key present and unique; each "
-    "event belongs to a staged complaint and is not before its receipt nor in the future; "
-    "known event types; units and officers of the reference data; every NIP 18 digits with "
+    "event belongs to a staged complaint and is not before its receipt nor in the future "
+    "(a note counts those clamped to receipt for clock skew); known event types; units "
+    "and officers of the reference data; every NIP 18 digits with "
     "a real birth date, a plausible age, a plausible appointment month and sex digit 1 or 2.",
     "stg_ratings_valid": "stg_ratings: columns and types; each rating belongs to a staged "
     "complaint, is not before its receipt nor in the future; score 1 to 5.",
@@ -461,7 +462,42 @@ def check_events(
         _one_of("references", "unit_code", units, "a unit of the reference data (ref_units)", row),
     ]
     outcomes = validate("stg_events_valid", frame, rules)
+    outcomes += clock_skew_note(frame)
     return outcomes + check_nips(nip_frame(frame["officer_nip"]), now=now, officers=officers)
+
+
+CLOCK_SKEW_NOTE = "note: event_at_recorded before receipt, within the clock-skew tolerance"
+
+
+def clock_skew_note(frame: pd.DataFrame) -> list[Outcome]:
+    """A data-quality note, not a failure: the events stamped before their complaint's
+    receipt by no more than the policy's events.clock_skew_tolerance_minutes, whose event_at
+    sql/stg_events.sql set to the receipt time (the stamp kept in event_at_recorded). None
+    when there are no such events."""
+    if "event_at_recorded" not in frame.columns:
+        return []
+    moved = frame[frame["event_at_recorded"].notna()]
+    if moved.empty:
+        return []
+    ahead = (moved["complaint_received_at"] - moved["event_at_recorded"]).dt.total_seconds()
+    sample = records(
+        moved.head(SAMPLE_ROWS)[[*EVENT_ROW, "event_type", "event_at_recorded", "event_at"]]
+    )
+    return [
+        Outcome(
+            "stg_events_valid",
+            "notes",
+            CLOCK_SKEW_NOTE,
+            True,
+            f"{len(moved)} events stamped {text(ahead.min())}-{text(ahead.max())} s before "
+            "receipt: event_at set to the receipt time",
+            "clock skew within policy events.clock_skew_tolerance_minutes is noted, not "
+            "quarantined; further before receipt is quarantined",
+            len(moved),
+            len(frame),
+            sample,
+        )
+    ]
 
 
 def nip_frame(nips: pd.Series) -> pd.DataFrame:

@@ -59,6 +59,9 @@ class RunSummary:
     # files a source folder holds that no table reads ("source/file"), quarantined as
     # "file not read"
     unread_files: list[str] = field(default_factory=list)
+    # events stamped before receipt within the clock-skew tolerance, set to the receipt
+    # time (a data-quality note, not quarantine; sql/stg_events.sql)
+    clamped_events: int = 0
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -275,6 +278,7 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                     "WHERE reason_code = 'file not read' ORDER BY ALL"
                 ).fetchall()
             ],
+            clamped_events=one("SELECT coalesce(sum(clamped_events), 0) FROM cases"),
         )
     finally:
         con.close()

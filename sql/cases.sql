@@ -26,6 +26,15 @@ WITH resolution AS (
     FROM stg_ratings AS r
     JOIN case_members AS m USING (complaint_key)
     GROUP BY m.case_key
+), event_notes AS (
+    -- events of the case's complaints that did not reach it as stamped (stg_events.sql)
+    SELECT m.case_key,
+           CAST(sum(n.quarantined_events) AS INTEGER) AS quarantined_events,
+           CAST(sum(n.quarantined_closing_events) AS INTEGER) AS quarantined_closing_events,
+           CAST(sum(n.clamped_events) AS INTEGER) AS clamped_events
+    FROM stg_event_notes AS n
+    JOIN case_members AS m USING (complaint_key)
+    GROUP BY m.case_key
 )
 SELECT
     h.case_key,
@@ -64,12 +73,17 @@ SELECT
     g.rating_says_resolved,
     g.rated_at,
     h.is_confidential,  -- any member's, not only the head's (case_heads.sql)
-    h.is_anonymous
+    h.is_anonymous,
+    -- a data problem of its events (0 when none): its page and missed deadlines say so
+    coalesce(n.quarantined_events, 0) AS quarantined_events,
+    coalesce(n.quarantined_closing_events, 0) AS quarantined_closing_events,
+    coalesce(n.clamped_events, 0) AS clamped_events
 FROM case_heads AS h
 LEFT JOIN resolution AS r USING (case_key)
 LEFT JOIN credit AS c USING (case_key)
 LEFT JOIN clocks AS f ON f.case_key = h.case_key AND f.clock = 'forwarding'
-LEFT JOIN ratings AS g ON g.case_key = h.case_key;
+LEFT JOIN ratings AS g ON g.case_key = h.case_key
+LEFT JOIN event_notes AS n ON n.case_key = h.case_key;
 
 -- the stage's temporary tables are done with: free their memory for what follows
 DROP TABLE case_heads;

@@ -18,6 +18,10 @@
 --                            $flag_bulk_closure_minutes minutes
 -- Automatic closures (automatic_closures.sql) are the source system's acts, not an
 -- officer's: they raise neither closed_without_text nor bulk_closure.
+--   missed_deadline_data_problem
+--                            the resolution deadline was missed, but an event of the case
+--                            was quarantined: a data problem, not (or not only) the
+--                            officer's delay; not counted towards recommendations
 -- Reclassification after a missed deadline cannot be seen: the contract's events carry no
 -- change of category or class.
 CREATE OR REPLACE TABLE flags AS
@@ -180,6 +184,19 @@ hand_closings AS (
                || $flag_bulk_closure_minutes || ' menit)' AS detail
     FROM bulk_runs
     WINDOW run AS (PARTITION BY hand, run_no)
+), data_problems AS (
+    SELECT resolution_judged_month AS month, case_key,
+           credited_officer_nip AS officer_nip, credited_unit_code AS unit_code,
+           'missed_deadline_data_problem' AS flag,
+           'tenggat penyelesaian ' || strftime(resolution_due_date, '%Y-%m-%d')
+               || ' terlewat, tetapi ' || quarantined_events
+               || ' peristiwa kasus ini dikarantina' || CASE
+                   WHEN quarantined_closing_events > 0
+                   THEN ' (' || quarantined_closing_events || ' di antaranya penutupan)'
+                   ELSE '' END
+               || ': masalah data, bukan (hanya) keterlambatan petugas' AS detail
+    FROM cases
+    WHERE resolution_met = false AND quarantined_events > 0
 )
 SELECT $tenant AS tenant, f.month, c.case_id, f.officer_nip, f.flag, f.detail, f.unit_code
 FROM (
@@ -191,5 +208,6 @@ FROM (
     UNION ALL SELECT * FROM late_asks
     UNION ALL SELECT * FROM archived_dupes
     UNION ALL SELECT * FROM bulk
+    UNION ALL SELECT * FROM data_problems
 ) AS f
 JOIN cases AS c USING (case_key);

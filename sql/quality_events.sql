@@ -8,6 +8,7 @@ SELECT
     e.source_id,
     e.event_type,
     e.event_at,
+    e.event_at_recorded,  -- set where clock skew moved event_at to receipt (a note)
     c.received_at AS complaint_received_at,
     e.unit_code,
     e.officer_nip,

@@ -37,6 +37,7 @@ WITH settled AS (
            string_agg(DISTINCT f.flag, ', ' ORDER BY f.flag) AS kinds,
            list(DISTINCT f.case_id ORDER BY f.case_id) AS case_ids
     FROM flags AS f
+    WHERE f.flag <> 'missed_deadline_data_problem'  -- the data's fault, not the officer's
     GROUP BY ALL
 ), streak AS (
     -- a month below expectation that closes a run of $rec_consecutive_below such months

@@ -9,7 +9,8 @@ JOIN stg_complaints AS s ON s.complaint_key = c.case_key;
 -- is_automatic: a closure the source's system made by itself, automatic_closures.sql)
 CREATE TABLE snap.case_events AS
 SELECT c.case_id, e.*, s.source, s.source_id, s.file, s.row_number, s.note,
-       a.event_key IS NOT NULL AS is_automatic
+       a.event_key IS NOT NULL AS is_automatic,
+       s.event_at_recorded  -- the stamp, where clock skew moved event_at (stg_events.sql)
 FROM case_events AS e
 JOIN cases AS c USING (case_key)
 JOIN stg_events AS s USING (event_key)

@@ -113,9 +113,17 @@ def test_late_event_makes_a_new_version_naming_what_moved_and_why(uji_home):
         "SELECT version, month, case_id, flag, officer_nip, unit_code, detail "
         "FROM published_flags ORDER BY ALL",
     )
+    # C3 missed its 2 May deadline while one of its events (row 7, a 16-digit NIP) sits in
+    # quarantine: May's versions both carry that data-problem flag (docs/quality.md)
+    c3_data = (
+        "tenggat penyelesaian 2025-05-02 terlewat, tetapi 1 peristiwa kasus ini dikarantina: "
+        "masalah data, bukan (hanya) keterlambatan petugas"
+    )
     assert flags == [
         (1, "2025-04", "s1:C1", "closed_without_text", BUDI, "DPU", c1_flag),
+        (1, "2025-05", "s1:C3", "missed_deadline_data_problem", CITRA, "PKM-A", c3_data),
         (2, "2025-05", "s1:C3", "closed_without_text", CITRA, "PKM-A", c3_flag),
+        (2, "2025-05", "s1:C3", "missed_deadline_data_problem", CITRA, "PKM-A", c3_data),
     ]
     assert f"tanda s1:C3 closed_without_text {CITRA} {c3_flag}: baris baru" in text
     # and the input rows each version was made from are kept for the audit

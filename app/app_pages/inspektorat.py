@@ -114,6 +114,9 @@ for i, row in enumerate(versions.iter_rows(named=True)):
         st.text(row["change_summary"] or ui.MISSING)  # names file rows: plain text
 
 st.subheader(t("insp.compare"))
+if not data.records_officers(snap):
+    st.info(t("off.no_officer_records"), icon=":material/person_off:")
+    st.stop()
 officers = data.officers_month(snap, month, viewer)
 names = dict(officers.select("officer_nip", "officer_name").iter_rows())
 flagged = set(flags["officer_nip"].to_list())

@@ -48,6 +48,16 @@ if case["title"]:
     st.markdown(f"**{ui.plain(case['title'])}**")
 if case["description"]:
     st.text(case["description"])
+# a data problem of its events (older snapshots lack the columns: nothing to say)
+if case.get("quarantined_events"):
+    st.warning(
+        t("case.quarantined_events", n=ui.fmt_int(case["quarantined_events"]),
+          closing=ui.fmt_int(case.get("quarantined_closing_events") or 0)),
+        icon=":material/report:",
+    )  # fmt: skip
+if case.get("clamped_events"):
+    st.info(t("case.clamped_events", n=ui.fmt_int(case["clamped_events"])),
+            icon=":material/schedule:")  # fmt: skip
 
 
 def _days(x) -> str:

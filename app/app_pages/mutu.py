@@ -129,6 +129,24 @@ else:
                 else:
                     st.caption(t("q.no_samples"))
 
+    notes = gate.results.filter(pl.col("family") == "notes")
+    if notes.height:
+        st.header(t("q.notes"))
+        st.caption(t("q.notes_caption"))
+        for i, r in enumerate(notes.iter_rows(named=True)):
+            st.warning(
+                t("q.note", expectation=r["expectation"], observed=md(r["observed"]),
+                  n=ui.fmt_int(r["failing_rows"])),
+                icon=":material/schedule:",
+            )  # fmt: skip
+            rows = json.loads(r["failing_rows_sample"] or "[]")
+            if rows:
+                st.dataframe(
+                    pl.DataFrame(rows, infer_schema_length=None),
+                    hide_index=True,
+                    key=f"quality_note_{i}",
+                )
+
 st.header(t("q.quarantine"))
 quarantine = data.quarantine_counts(snap, viewer)
 if quarantine.is_empty():

@@ -34,7 +34,10 @@ if viewer.units is not None and asked_unit not in (None, ALL_UNITS, *viewer.unit
 top = st.columns([1, 2])
 month = ui.month_selector(month_frame, container=top[0])
 everyone = data.officers_month(snap, month, viewer)
-unit_names = dict(everyone.select("unit_code", "unit_name").unique().iter_rows())
+# every unit of the month, also one whose sources record no officer (its page still shows)
+unit_names = data.unit_names(snap, month, viewer) | dict(
+    everyone.select("unit_code", "unit_name").unique().iter_rows()
+)
 unit_options = [ALL_UNITS, *sorted(unit_names, key=lambda c: unit_names[c] or c)]
 unit = ui.synced_selectbox(
     t("off.unit_filter"),
@@ -83,6 +86,9 @@ if unit_row is not None:
     )
     cols[4].markdown(ui.rating_badge(unit_row["rating"]))
 
+if not data.records_officers(snap):
+    st.info(t("off.no_officer_records"), icon=":material/person_off:")
+    st.stop()
 if officers.is_empty():
     st.info(t("off.empty", month=month))
     st.stop()

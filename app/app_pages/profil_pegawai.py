@@ -19,6 +19,9 @@ snap = ui.snapshot_or_stop()
 viewer = data.current_viewer()
 
 st.title(t("prof.title"))
+if not data.records_officers(snap):
+    st.info(t("off.no_officer_records"), icon=":material/person_off:")
+    st.stop()
 directory = data.officer_directory(snap, viewer)
 labels = {
     nip: f"{name or t('unknown')} — {nip}" + (f" ({unit})" if unit else "")

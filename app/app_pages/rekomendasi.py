@@ -31,6 +31,9 @@ month_frame = data.months(snap)
 if month_frame.is_empty():
     st.info(t("no_months"))
     st.stop()
+if not data.records_officers(snap):  # recommendations are about officers
+    st.info(t("off.no_officer_records"), icon=":material/person_off:")
+    st.stop()
 
 
 def kind_label(kind: str) -> str:
