@@ -107,18 +107,21 @@ S2 = [
      "0812-3333"),
     ("U3", "call_center", "2025-05-08 09:00:00", "sampah", "Sampah", "Menumpuk", "Meteseh",
      "0812-3333"),
+    # (a category with fewer than cases.common_min_complaints = 50 complaints weighs every
+    # word 1, so the weighted similarity is the plain Jaccard one; the category's name is
+    # not in these texts)
     # text similarity exactly at the threshold 0.6: T1 words {banjir di jl kenanga air
     # setinggi lutut} (7), T2 {banjir jl kenanga air setinggi lutut sejak pagi ini} (9),
     # 6 shared, 10 in all: 6 / 10 = 0.6, merged. E-mail and phone: not comparable.
-    ("T1", "whatsapp", "2025-05-12 08:00:00", "banjir", "Banjir di Jl. Kenanga",
+    ("T1", "whatsapp", "2025-05-12 08:00:00", "drainase", "Banjir di Jl. Kenanga",
      "Air setinggi lutut", "Rowosari", "0813-4444"),
-    ("T2", "email", "2025-05-12 13:00:00", "banjir", "Banjir Jl. Kenanga",
+    ("T2", "email", "2025-05-12 13:00:00", "drainase", "Banjir Jl. Kenanga",
      "air setinggi lutut sejak pagi ini", "Rowosari", "warga.satu@contoh.id"),
     # just below: T3 {banjir di jl melati air setinggi lutut} (7), T4 {banjir jl melati air
     # setinggi sejak pagi} (7), 5 shared, 9 in all: 5 / 9 = 0.556 < 0.6, not merged
-    ("T3", "whatsapp", "2025-05-12 08:00:00", "banjir", "Banjir di Jl. Melati",
+    ("T3", "whatsapp", "2025-05-12 08:00:00", "drainase", "Banjir di Jl. Melati",
      "Air setinggi lutut", "Kramas", "0813-5555"),
-    ("T4", "email", "2025-05-12 13:00:00", "banjir", "Banjir Jl. Melati",
+    ("T4", "email", "2025-05-12 13:00:00", "drainase", "Banjir Jl. Melati",
      "air setinggi sejak pagi", "Kramas", "warga.dua@contoh.id"),
     # the window (3 days): exactly 72 hours apart merges, 72 hours and a minute does not
     ("W1", "whatsapp", "2025-05-14 08:00:00", "pohon_tumbang", "Pohon tumbang di Jl. Cempaka",
@@ -239,13 +242,29 @@ def test_evidence_of_the_text_rule(merged):
     m = members(merged)
     assert m["s2:T1"][2] == (
         "text similarity 0.60 with s2:T2 (email): same category and kelurahan Rowosari, "
-        "both name Jl. Kenanga; reporter identifiers of different kinds (email, phone); "
-        "5 hours apart"
+        "both name Jl. Kenanga; shared words weigh 6.0 (air, banjir, jl, kenanga, lutut, "
+        "setinggi); reporter identifiers of different kinds (email, phone); 5 hours apart"
     )
+    # the words of the category's name (pohon, tumbang) are no evidence: 5 words left
     assert m["s2:W2"][2] == (
         "text similarity 1.00 with s2:W1 (whatsapp): same category and kelurahan Jangli, "
-        "both name Jl. Cempaka; no reporter on the mass_media one; 3.0 days apart"
+        "both name Jl. Cempaka; shared words weigh 5.0 (cempaka, di, jalan, jl, menutup); "
+        "no reporter on the mass_media one; 3.0 days apart"
     )
+    structured = dict(
+        (r[0], r[1:])
+        for r in read_snapshot(
+            merged,
+            "SELECT source || ':' || source_id, match_rule, match_with, match_score, "
+            "match_weight, pin_distance_m FROM case_members",
+        )
+    )
+    assert structured["s2:T1"] == ("text", "s2:T2", pytest.approx(0.6), 6.0, None)
+    assert structured["s2:W2"] == ("text", "s2:W1", 1.0, 5.0, None)
+    assert structured["s2:U1"][:2] == ("reporter", "s2:U3")
+    assert structured["s2:L1"][:2] == ("link", "s2:L2")
+    assert structured["s2:U2"] == ("unlink", None, None, None, None)
+    assert structured["s2:S1"] == (None, None, None, None, None)
     for alone in ("s2:T3", "s2:T4", "s2:W3", "s2:W4", "s2:S1", "s2:S2", "s2:P1", "s2:P2"):
         assert m[alone][1:] == (1, None), alone
 
