@@ -330,7 +330,11 @@ def write_policy(tmp_path: Path, **cases) -> Path:
 
 def test_merge_settings_default_when_left_out(tmp_path):
     params = load_policy(write_policy(tmp_path)).sql_params()
-    assert params["text_similarity_min"] == 0.6
+    assert params["text_similarity_min"] == 0.45
+    assert params["text_evidence_min"] == 4.0
+    assert params["common_min_complaints"] == 50
+    assert (params["common_place_share"], params["common_pin_share"]) == (0.05, 0.002)
+    assert params["common_text_share"] == 0.05
     assert params["max_pin_distance_m"] == 500
     assert params["text_match_max_candidates"] == 30
     assert (params["reporter_kind_channels"], params["reporter_kind_names"]) == (
@@ -349,6 +353,13 @@ def test_merge_settings_default_when_left_out(tmp_path):
         ({"text_match_max_candidates": 0}, "must be >= 1"),
         ({"reporter_id_kinds": ["email"]}, "cases.reporter_id_kinds"),
         ({"reporter_id_kinds": {"email": ""}}, "maps channel names to kinds"),
+        ({"text_evidence_min": -1}, "must be >= 0"),
+        ({"text_evidence_min": "high"}, "cases.text_evidence_min' must be"),
+        ({"common_min_complaints": 0}, "must be >= 1"),
+        ({"common_pin_share": 0}, "'cases.common_pin_share' must be > 0 and <= 1"),
+        ({"common_place_share": 2}, "'cases.common_place_share' must be > 0 and <= 1"),
+        ({"common_text_share": 1.5}, "'cases.common_text_share' must be > 0 and <= 1"),
+        ({"common_pin_shares": 0.1}, "did you mean 'common_pin_share'"),
     ],
 )
 def test_bad_merge_settings_are_refused(tmp_path, cases, message):
