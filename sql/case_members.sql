@@ -53,7 +53,9 @@ HAVING count(*) > greatest($common_min_complaints,
                            $common_pin_share * (SELECT count(*) FROM stg_complaints));
 
 -- whole titles and descriptions that more than $common_text_share of their category's
--- complaints carry (compared in lower case, trimmed): a stock text, no evidence
+-- complaints carry (titles compared in lower case and trimmed, descriptions as they are:
+-- a stock text is written by a system, and lower() on every description costs more than
+-- the rest of this table): a stock text, no evidence
 CREATE OR REPLACE TEMP TABLE merge_common_texts AS
 SELECT f.category, f.value
 FROM (
@@ -62,8 +64,8 @@ FROM (
     SELECT category, hash(lower(trim(title))) AS value FROM stg_complaints
     WHERE trim(title) <> ''
     UNION ALL
-    SELECT category, hash(lower(trim(description))) FROM stg_complaints
-    WHERE trim(description) <> ''
+    SELECT category, hash(description) FROM stg_complaints
+    WHERE description <> ''
 ) AS f
 JOIN merge_category_sizes AS n USING (category)
 GROUP BY f.category, f.value, n.complaints
@@ -73,43 +75,40 @@ HAVING count(*) > greatest($common_min_complaints, $common_text_share * n.compla
 -- words of the category's name (it repeats the request type), either left out when it is a
 -- stock text; with the words of its category's name and of its place's names, which are no
 -- evidence either (the rule has already required both to be equal)
-CREATE OR REPLACE TEMP MACRO merge_evidence_text() AS TABLE
-    SELECT
-        c.complaint_key,
-        c.category,
-        n.complaints AS category_complaints,
-        concat_ws(chr(10),
-            CASE WHEN NOT list_has_all(n.words, text_words(c.title))
-                      AND t.value IS NULL THEN c.title END,
-            CASE WHEN d.value IS NULL THEN c.description END) AS text,
-        list_concat(n.words, text_words(concat_ws(' ', c.village, c.district)))
-            AS ignored_words,
-        c.lat,
-        c.lon
-    FROM stg_complaints AS c
-    JOIN merge_category_sizes AS n USING (category)
-    LEFT JOIN merge_common_texts AS t
-        ON t.category = c.category AND t.value = hash(lower(trim(c.title)))
-    LEFT JOIN merge_common_texts AS d
-        ON d.category = c.category AND d.value = hash(lower(trim(c.description)));
+CREATE OR REPLACE TEMP MACRO merge_evidence_text(c, n, title_common, description_common) AS
+    concat_ws(chr(10),
+        CASE WHEN NOT list_has_all(n.words, text_words(c.title)) AND NOT title_common
+            THEN c.title END,
+        CASE WHEN NOT description_common THEN c.description END);
 
 -- how many complaints of each category use each word, counted on a sample of about 1,000
 -- complaints per category (all of a smaller one), chosen by a hash of the key: enough to
 -- tell a rare word from a common one, at a cost that does not grow with the tenant
+CREATE OR REPLACE TEMP TABLE merge_sample AS
+SELECT
+    c.complaint_key,
+    c.category,
+    merge_evidence_text(c, n, t.value IS NOT NULL, d.value IS NOT NULL) AS text
+FROM stg_complaints AS c
+JOIN merge_category_sizes AS n USING (category)
+LEFT JOIN merge_common_texts AS t
+    ON t.category = c.category AND t.value = hash(lower(trim(c.title)))
+LEFT JOIN merge_common_texts AS d
+    ON d.category = c.category AND d.value = hash(c.description)
+WHERE hash(c.complaint_key) % n.complaints < 1000;
+
 CREATE OR REPLACE TEMP TABLE merge_document_frequency AS
-WITH sample AS MATERIALIZED (
-    SELECT complaint_key, category, text
-    FROM merge_evidence_text()
-    WHERE hash(complaint_key) % category_complaints < 1000
-)
 SELECT w.category, w.word, w.complaints, s.sampled
 FROM (
     SELECT category, word, count(DISTINCT complaint_key) AS complaints
-    FROM (SELECT complaint_key, category, unnest(text_words(text)) AS word FROM sample)
+    FROM (SELECT complaint_key, category, unnest(text_split(text)) AS word FROM merge_sample)
+    WHERE length(word) > 1
     GROUP BY ALL
 ) AS w
-JOIN (SELECT category, count(*) AS sampled FROM sample GROUP BY category) AS s
+JOIN (SELECT category, count(*) AS sampled FROM merge_sample GROUP BY category) AS s
     USING (category);
+
+DROP TABLE merge_sample;
 
 -- every link between two complaints: rule, how far apart, how similar, and why
 CREATE OR REPLACE TEMP TABLE merge_edges AS
@@ -205,16 +204,25 @@ WITH unlinked AS (
     -- lines; merge_evidence_text) and the map pin, left out when many complaints carry it
     -- (merge_common_pins)
     SELECT
-        e.complaint_key,
-        e.category,
-        e.text,
-        e.ignored_words,
-        CASE WHEN p.lat4 IS NULL THEN e.lat END AS lat,
-        CASE WHEN p.lat4 IS NULL THEN e.lon END AS lon
-    FROM merge_evidence_text() AS e
-    LEFT JOIN merge_common_pins AS p ON p.lat4 = round(e.lat, 4) AND p.lon4 = round(e.lon, 4)
-    SEMI JOIN (SELECT a AS complaint_key FROM text_pairs UNION SELECT b FROM text_pairs)
-        USING (complaint_key)
+        c.complaint_key,
+        c.category,
+        merge_evidence_text(c, n, t.value IS NOT NULL, d.value IS NOT NULL) AS text,
+        list_concat(n.words, text_words(concat_ws(' ', c.village, c.district)))
+            AS ignored_words,
+        CASE WHEN p.lat4 IS NULL THEN c.lat END AS lat,
+        CASE WHEN p.lat4 IS NULL THEN c.lon END AS lon
+    FROM (
+        SELECT *
+        FROM stg_complaints
+        SEMI JOIN (SELECT a AS complaint_key FROM text_pairs UNION SELECT b FROM text_pairs)
+            USING (complaint_key)
+    ) AS c
+    JOIN merge_category_sizes AS n USING (category)
+    LEFT JOIN merge_common_texts AS t
+        ON t.category = c.category AND t.value = hash(lower(trim(c.title)))
+    LEFT JOIN merge_common_texts AS d
+        ON d.category = c.category AND d.value = hash(c.description)
+    LEFT JOIN merge_common_pins AS p ON p.lat4 = round(c.lat, 4) AND p.lon4 = round(c.lon, 4)
 ), sought AS (
     -- the first street the seeking complaint names: Jl. / Jln. / Jalan, then capitalised
     -- words (abbreviations such as "Dr." allowed)
@@ -250,8 +258,9 @@ WITH unlinked AS (
     -- the words of the remaining pairs' texts, less the ignored ones
     SELECT DISTINCT t.complaint_key, t.category, w.word
     FROM texts AS t,
-        unnest(text_words(t.text)) AS w(word)
+        unnest(text_split(t.text)) AS w(word)
     WHERE t.complaint_key IN (SELECT a FROM placed UNION SELECT b FROM placed)
+        AND length(w.word) > 1
         AND NOT list_contains(t.ignored_words, w.word)
 ), weights AS (
     -- how informative each of those words is in its category: ln((N + 1) / (df + 1)) for a
@@ -483,7 +492,7 @@ DROP TABLE merge_document_frequency;
 
 DROP TABLE merge_common_texts;
 
-DROP MACRO TABLE merge_evidence_text;
+DROP MACRO merge_evidence_text;
 
 DROP TABLE merge_common_pins;
 
