@@ -10,7 +10,10 @@
 --     and place, received within the window, whose reporter it cannot be compared with
 --     either, that name the street it names (if it names one), whose map pins (if both have
 --     one) lie within $max_pin_distance_m metres, and whose title + description words have a
---     Jaccard similarity of at least $text_similarity_min. Not tried when more than
+--     weighted Jaccard similarity of at least $text_similarity_min (each word weighs
+--     ln((N + 1) / (df + 1)) in its category) with shared words weighing at least
+--     $text_evidence_min. Titles that repeat the category, stock texts, and pins and places
+--     that many complaints carry are no evidence (cases.common_*). Not tried when more than
 --     $text_match_max_candidates other complaints of that category and place were received
 --     around it (a burst: too ambiguous for text alone);
 --   a reviewer's link row (reference/case_links.csv, staged as stg_case_links).
