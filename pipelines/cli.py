@@ -156,16 +156,23 @@ def cmd_calendar(args) -> int:
 
 
 def cmd_merge_report(args) -> int:
-    from pipelines.merge_eval import MergeEvalError, evaluate
+    """What the merge did on any home (counts by rule, samples of merged pairs to review);
+    on a demo city also precision and recall against the generator's truth."""
+    from pipelines.merge_eval import MergeEvalError, evaluate, has_truth, review
 
     home = Home.resolve(args.home)
     try:
-        report = evaluate(home, examples=args.examples)
+        summary = review(home, examples=args.examples)
+        report = evaluate(home, examples=args.examples) if has_truth(home) else None
     except MergeEvalError as exc:
         print(f"rapor: {exc}", file=sys.stderr)
         return 1
-    print(f"rapor: cross-channel merge of {home.tenant.name} against the demo truth "
-          f"(pairs of complaints in one case; docs/merging.md)")  # fmt: skip
+    print(f"rapor: cross-channel merge of {home.tenant.name} (docs/merging.md)")
+    print(summary.render())
+    if report is None:
+        print("\n(no demo_truth/duplicates.csv: precision and recall need a demo city's truth)")
+        return 0
+    print("\nAgainst the demo truth (pairs of complaints in one case):")
     print(report.render())
     return 0
 
@@ -264,9 +271,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_app)
 
-    helped = "precision and recall of the merge on a demo city"
+    helped = "merges by rule and samples to review; on a demo city precision and recall"
     p = with_home(sub.add_parser("merge-report", help=helped))
-    p.add_argument("--examples", type=int, default=5, help="false and missed merges shown")
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=5,
+        help="samples per rule, and false and missed merges, shown",
+    )
     p.set_defaults(func=cmd_merge_report)
 
     p = with_home(sub.add_parser("calendar", help="print a year's non-working days"))

@@ -1,6 +1,8 @@
-"""How well the cross-channel merge did on a demo city: pairwise precision and recall of
-`case_members` (published snapshot) against the generator's known truth
-(`demo_truth/duplicates.csv`), with example false and missed merges and their evidence.
+"""What the cross-channel merge did, on any home: merged complaints by rule and samples of
+merged pairs to review (`review`); and how well it did on a demo city: pairwise precision
+and recall of `case_members` (published snapshot) against the generator's known truth
+(`demo_truth/duplicates.csv`), with example false and missed merges and their evidence
+(`evaluate`).
 
 A pair of complaints is *predicted* the same when both are members of one case (same
 case_key), and *truly* the same when the truth gives both the same complaint_key. Only
@@ -96,6 +98,112 @@ class MergeReport:
                     lines.append(f"       evidence: {m.evidence or '(none: a case of its own)'}")
                 lines.append("")
         return "\n".join(lines).rstrip()
+
+
+RULES = {"reporter": "reporter rule", "text": "text rule", "link": "reviewer's link"}
+
+
+@dataclass
+class MergeReview:
+    complaints: int  # staged complaints (members of a case)
+    cases: int
+    merged_cases: int  # cases of more than one complaint
+    by_rule: dict[str, int]  # merged complaints (not primary) by the rule of their shown link
+    unlinked: int  # complaints a reviewer unlinked
+    samples: dict[str, list[PairExample]] = field(default_factory=dict)
+
+    def render(self) -> str:
+        merged = sum(self.by_rule.values())
+        lines = [
+            f"  complaints          {self.complaints:>9,}",
+            f"  cases               {self.cases:>9,}  ({self.merged_cases:,} of more than one "
+            f"complaint; {merged:,} complaints merged into another's case)",
+            "  merged complaints by the link shown in their evidence:",
+        ]
+        for rule, label in RULES.items():
+            lines.append(f"    {label:<17} {self.by_rule.get(rule, 0):>9,}")
+        if self.unlinked:
+            lines.append(f"  unlinked by a reviewer {self.unlinked:>6,}")
+        for rule, examples in self.samples.items():
+            if not examples:
+                continue
+            lines.append(
+                f"\nSample of the {RULES[rule]}'s merged pairs to review "
+                f"({len(examples)} of {self.by_rule.get(rule, 0):,}):"
+            )
+            for ex in examples:
+                for tag, m in (("a", ex.a), ("b", ex.b)):
+                    lines.append(
+                        f"  {tag}  {m.case_id}  {m.channel}, {m.received_at:%Y-%m-%d %H:%M}"
+                    )
+                    lines.append(f"       title: {m.title if m.title else '(none)'}")
+                lines.append(f"       evidence: {ex.a.evidence or '(none)'}")
+                lines.append("")
+        return "\n".join(lines).rstrip()
+
+
+def review(home: Home | Path, examples: int = 5) -> MergeReview:
+    """Counts of the merge published in `home`'s snapshot by rule, and a sample of each
+    rule's merged pairs (a merged complaint and the one its evidence names), spread over
+    the data by a hash of the complaint, for a reviewer to judge by eye."""
+    home = home if isinstance(home, Home) else Home(Path(home))
+    if not home.snapshot_path.exists():
+        raise MergeEvalError(f"no published snapshot at {home.snapshot_path}: run rapor first")
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("ATTACH $p AS snap (READ_ONLY)", {"p": str(home.snapshot_path)})
+        columns = {r[0] for r in con.execute("DESCRIBE snap.case_members").fetchall()}
+        if not {"match_rule", "match_with"} <= columns:
+            raise MergeEvalError(
+                "the published snapshot predates the merge's match columns: run rapor again"
+            )
+        complaints, cases, merged_cases, unlinked = con.execute(
+            """SELECT count(*), count(DISTINCT case_key),
+                      count(DISTINCT case_key) FILTER (WHERE member_count > 1),
+                      count(*) FILTER (WHERE match_rule = 'unlink' AND member_count = 1)
+               FROM snap.case_members"""
+        ).fetchone()
+        by_rule = dict(
+            con.execute(
+                """SELECT match_rule, count(*) FROM snap.case_members
+                   WHERE NOT is_primary AND match_rule IS NOT NULL GROUP BY ALL"""
+            ).fetchall()
+        )
+        samples: dict[str, list[PairExample]] = {}
+        for rule in RULES:
+            rows = con.execute(
+                """SELECT m.source || ':' || m.source_id, m.channel, m.received_at, m.case_id,
+                          m.match_evidence, o.source || ':' || o.source_id, o.channel,
+                          o.received_at, o.case_id, o.match_evidence
+                   FROM snap.case_members AS m
+                   JOIN snap.case_members AS o ON o.source || ':' || o.source_id = m.match_with
+                   WHERE NOT m.is_primary AND m.match_rule = $rule
+                   ORDER BY hash(m.complaint_key), m.complaint_key
+                   LIMIT $n""",
+                {"rule": rule, "n": examples},
+            ).fetchall()
+            samples[rule] = [
+                PairExample(
+                    Member(r[0], r[1], r[2], r[3], r[4]), Member(r[5], r[6], r[7], r[8], r[9])
+                )
+                for r in rows
+            ]
+    finally:
+        con.close()
+    titles = _titles(
+        home, [m.case_id for exs in samples.values() for ex in exs for m in (ex.a, ex.b)]
+    )
+    for rule, exs in samples.items():
+        samples[rule] = [
+            PairExample(*(replace(m, title=titles.get(m.case_id)) for m in (ex.a, ex.b)))
+            for ex in exs
+        ]
+    return MergeReview(complaints, cases, merged_cases, by_rule, unlinked, samples)
+
+
+def has_truth(home: Home) -> bool:
+    return (home.root / TRUTH_FILE).exists()
 
 
 def _fmt(x: float | None) -> str:

@@ -136,10 +136,15 @@ def _require(raw: dict, path: str, kind: type | tuple, minimum: float | None = N
 
 # cases: the optional merge settings (docs/merging.md); a key left out takes this default
 MERGE_DEFAULTS: dict[str, Any] = {
-    "text_similarity_min": 0.6,
+    "text_similarity_min": 0.45,
+    "text_evidence_min": 4.0,
     "max_pin_distance_m": 500,
     "text_match_max_candidates": 30,
     "reporter_id_kinds": {"email": "email"},
+    "common_min_complaints": 50,
+    "common_place_share": 0.05,
+    "common_pin_share": 0.002,
+    "common_text_share": 0.05,
 }
 
 
@@ -149,6 +154,11 @@ def merge_params(cases: dict) -> dict[str, Any]:
     kinds = {str(k).strip().lower(): str(v) for k, v in merged["reporter_id_kinds"].items()}
     return {
         "text_similarity_min": float(merged["text_similarity_min"]),
+        "text_evidence_min": float(merged["text_evidence_min"]),
+        "common_min_complaints": int(merged["common_min_complaints"]),
+        "common_place_share": float(merged["common_place_share"]),
+        "common_pin_share": float(merged["common_pin_share"]),
+        "common_text_share": float(merged["common_text_share"]),
         "max_pin_distance_m": float(merged["max_pin_distance_m"]),
         "text_match_max_candidates": int(merged["text_match_max_candidates"]),
         "reporter_kind_channels": list(kinds) or [""],
@@ -164,7 +174,12 @@ def _check_merge(cases: dict) -> None:
     raw = {"cases": {**MERGE_DEFAULTS, **cases}}
     if not 0 < _require(raw, "cases.text_similarity_min", (int, float), 0) <= 1:
         raise PolicyError("policy: 'cases.text_similarity_min' must be > 0 and <= 1")
+    _require(raw, "cases.text_evidence_min", (int, float), 0)
     _require(raw, "cases.max_pin_distance_m", (int, float), 0)
+    _require(raw, "cases.common_min_complaints", int, 1)
+    for key in ("common_place_share", "common_pin_share", "common_text_share"):
+        if not 0 < _require(raw, f"cases.{key}", (int, float), 0) <= 1:
+            raise PolicyError(f"policy: 'cases.{key}' must be > 0 and <= 1")
     _require(raw, "cases.text_match_max_candidates", int, 1)
     kinds = _require(raw, "cases.reporter_id_kinds", dict)
     for channel, kind in kinds.items():

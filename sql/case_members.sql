@@ -10,7 +10,10 @@
 --     and place, received within the window, whose reporter it cannot be compared with
 --     either, that name the street it names (if it names one), whose map pins (if both have
 --     one) lie within $max_pin_distance_m metres, and whose title + description words have a
---     Jaccard similarity of at least $text_similarity_min. Not tried when more than
+--     weighted Jaccard similarity of at least $text_similarity_min (each word weighs
+--     ln((N + 1) / (df + 1)) in its category) with shared words weighing at least
+--     $text_evidence_min. Titles that repeat the category, stock texts, and pins and places
+--     that many complaints carry are no evidence (cases.common_*). Not tried when more than
 --     $text_match_max_candidates other complaints of that category and place were received
 --     around it (a burst: too ambiguous for text alone);
 --   a reviewer's link row (reference/case_links.csv, staged as stg_case_links).
@@ -27,6 +30,88 @@ CREATE TABLE IF NOT EXISTS stg_case_links (
     case_id_b VARCHAR, reason VARCHAR, reviewed_by VARCHAR, reviewed_at DATE,
     row_number BIGINT
 );
+
+-- what is no evidence for the text rule (docs/merging.md, "What is no evidence"): a place,
+-- a map pin (rounded to 4 decimals, about 10 m) or a whole title or description carried by
+-- more than a share of the complaints (of the tenant; of the category for texts), and
+-- never by fewer than $common_min_complaints
+CREATE OR REPLACE TEMP TABLE merge_category_sizes AS
+SELECT category, count(*) AS complaints, text_words(replace(category, '_', ' ')) AS words
+FROM stg_complaints
+GROUP BY category;
+
+CREATE OR REPLACE TEMP TABLE merge_common_places AS
+SELECT lower(coalesce(village, district, '')) AS place
+FROM stg_complaints
+GROUP BY ALL
+HAVING count(*) > greatest($common_min_complaints,
+                           $common_place_share * (SELECT count(*) FROM stg_complaints));
+
+CREATE OR REPLACE TEMP TABLE merge_common_pins AS
+SELECT round(lat, 4) AS lat4, round(lon, 4) AS lon4
+FROM stg_complaints
+WHERE lat IS NOT NULL AND lon IS NOT NULL
+GROUP BY ALL
+HAVING count(*) > greatest($common_min_complaints,
+                           $common_pin_share * (SELECT count(*) FROM stg_complaints));
+
+-- whole titles and descriptions that more than $common_text_share of their category's
+-- complaints carry (titles compared in lower case and trimmed, descriptions as they are:
+-- a stock text is written by a system, and lower() on every description costs more than
+-- the rest of this table): a stock text, no evidence
+CREATE OR REPLACE TEMP TABLE merge_common_texts AS
+SELECT f.category, f.value
+FROM (
+    -- a hash of the text: far cheaper to group than the text (a collision of 64-bit
+    -- hashes is too rare to matter)
+    SELECT category, hash(lower(trim(title))) AS value FROM stg_complaints
+    WHERE trim(title) <> ''
+    UNION ALL
+    SELECT category, hash(description) FROM stg_complaints
+    WHERE description <> ''
+) AS f
+JOIN merge_category_sizes AS n USING (category)
+GROUP BY f.category, f.value, n.complaints
+HAVING count(*) > greatest($common_min_complaints, $common_text_share * n.complaints);
+
+-- a complaint's title and description as evidence: the title left out when it is only
+-- words of the category's name (it repeats the request type), either left out when it is a
+-- stock text; with the words of its category's name and of its place's names, which are no
+-- evidence either (the rule has already required both to be equal)
+CREATE OR REPLACE TEMP MACRO merge_evidence_text(c, n, title_common, description_common) AS
+    concat_ws(chr(10),
+        CASE WHEN NOT list_has_all(n.words, text_words(c.title)) AND NOT title_common
+            THEN c.title END,
+        CASE WHEN NOT description_common THEN c.description END);
+
+-- how many complaints of each category use each word, counted on a sample of about 1,000
+-- complaints per category (all of a smaller one), chosen by a hash of the key: enough to
+-- tell a rare word from a common one, at a cost that does not grow with the tenant
+CREATE OR REPLACE TEMP TABLE merge_sample AS
+SELECT
+    c.complaint_key,
+    c.category,
+    merge_evidence_text(c, n, t.value IS NOT NULL, d.value IS NOT NULL) AS text
+FROM stg_complaints AS c
+JOIN merge_category_sizes AS n USING (category)
+LEFT JOIN merge_common_texts AS t
+    ON t.category = c.category AND t.value = hash(lower(trim(c.title)))
+LEFT JOIN merge_common_texts AS d
+    ON d.category = c.category AND d.value = hash(c.description)
+WHERE hash(c.complaint_key) % n.complaints < 1000;
+
+CREATE OR REPLACE TEMP TABLE merge_document_frequency AS
+SELECT w.category, w.word, w.complaints, s.sampled
+FROM (
+    SELECT category, word, count(DISTINCT complaint_key) AS complaints
+    FROM (SELECT complaint_key, category, unnest(text_split(text)) AS word FROM merge_sample)
+    WHERE length(word) > 1
+    GROUP BY ALL
+) AS w
+JOIN (SELECT category, count(*) AS sampled FROM merge_sample GROUP BY category) AS s
+    USING (category);
+
+DROP TABLE merge_sample;
 
 -- every link between two complaints: rule, how far apart, how similar, and why
 CREATE OR REPLACE TEMP TABLE merge_edges AS
@@ -70,10 +155,12 @@ WITH unlinked AS (
 ), seekers AS (
     -- text rule: complaints whose reporter cannot be compared with most others' (none, or
     -- an identifier of another kind than a phone number) look for their copy, in their own
-    -- time bucket and the two beside it
+    -- time bucket and the two beside it. A place that many complaints carry (a default or
+    -- placeholder value) is no place (merge_common_places).
     SELECT *, unnest([bucket - 1, bucket, bucket + 1]) AS near
     FROM keyed
     WHERE place <> '' AND (reporter_hash IS NULL OR reporter_kind <> 'phone')
+        AND place NOT IN (SELECT place FROM merge_common_places)
 ), crowds AS (
     SELECT k.category, k.place, k.bucket AS near, count(*) AS complaints
     FROM keyed AS k
@@ -116,11 +203,29 @@ WITH unlinked AS (
         AND NOT (k.is_anonymous AND s.reporter_hash IS NOT NULL
                  AND k.reporter_kind = s.reporter_kind)
 ), texts AS MATERIALIZED (
-    -- title and description (on separate lines) and map pin of the complaints in those pairs
-    SELECT complaint_key, lat, lon, concat_ws(chr(10), title, description) AS text
-    FROM stg_complaints
-    SEMI JOIN (SELECT a AS complaint_key FROM text_pairs UNION SELECT b FROM text_pairs)
-        USING (complaint_key)
+    -- the evidence of the complaints in those pairs: title and description (on separate
+    -- lines; merge_evidence_text) and the map pin, left out when many complaints carry it
+    -- (merge_common_pins)
+    SELECT
+        c.complaint_key,
+        c.category,
+        merge_evidence_text(c, n, t.value IS NOT NULL, d.value IS NOT NULL) AS text,
+        list_concat(n.words, text_words(concat_ws(' ', c.village, c.district)))
+            AS ignored_words,
+        CASE WHEN p.lat4 IS NULL THEN c.lat END AS lat,
+        CASE WHEN p.lat4 IS NULL THEN c.lon END AS lon
+    FROM (
+        SELECT *
+        FROM stg_complaints
+        SEMI JOIN (SELECT a AS complaint_key FROM text_pairs UNION SELECT b FROM text_pairs)
+            USING (complaint_key)
+    ) AS c
+    JOIN merge_category_sizes AS n USING (category)
+    LEFT JOIN merge_common_texts AS t
+        ON t.category = c.category AND t.value = hash(lower(trim(c.title)))
+    LEFT JOIN merge_common_texts AS d
+        ON d.category = c.category AND d.value = hash(c.description)
+    LEFT JOIN merge_common_pins AS p ON p.lat4 = round(c.lat, 4) AND p.lon4 = round(c.lon, 4)
 ), sought AS (
     -- the first street the seeking complaint names: Jl. / Jln. / Jalan, then capitalised
     -- words (abbreviations such as "Dr." allowed)
@@ -152,67 +257,79 @@ WITH unlinked AS (
     JOIN texts AS y ON y.complaint_key = p.b
     WHERE coalesce(contains(y.text, x.street), true)
         AND coalesce(pin_distance_m <= $max_pin_distance_m, true)
-), signed AS (
-    -- a cheap first cut: the words of each text (below) as a 1024-bit signature, the bit
-    -- hash(word) mod 1024 set for each word
-    SELECT complaint_key, bitstring_agg(CAST(hash(word) % 1024 AS INTEGER), 0, 1023) AS bits
+), pair_words AS MATERIALIZED (
+    -- the words of the remaining pairs' texts, less the ignored ones
+    SELECT DISTINCT t.complaint_key, t.category, w.word
+    FROM texts AS t,
+        unnest(text_split(t.text)) AS w(word)
+    WHERE t.complaint_key IN (SELECT a FROM placed UNION SELECT b FROM placed)
+        AND length(w.word) > 1
+        AND NOT list_contains(t.ignored_words, w.word)
+), weights AS (
+    -- how informative each of those words is in its category: ln((N + 1) / (df + 1)) for a
+    -- word that df of the category's N complaints use (0 when every one uses it; df from
+    -- the sample, scaled to N, and at least 1), and 1 for every word of a category with
+    -- fewer than $common_min_complaints complaints, too few to tell rare words from common
+    SELECT
+        w.category,
+        w.word,
+        CASE WHEN n.complaints < $common_min_complaints THEN 1.0
+            ELSE ln((n.complaints + 1) / (greatest(
+                coalesce(d.complaints * n.complaints / d.sampled, 0), 1) + 1))
+        END AS weight
+    FROM (SELECT DISTINCT category, word FROM pair_words) AS w
+    JOIN merge_category_sizes AS n USING (category)
+    LEFT JOIN merge_document_frequency AS d USING (category, word)
+), sides AS (
+    SELECT p.a, p.b, w.word, w.category FROM placed AS p
+    JOIN pair_words AS w ON w.complaint_key = p.a
+    UNION ALL
+    SELECT p.a, p.b, w.word, w.category FROM placed AS p
+    JOIN pair_words AS w ON w.complaint_key = p.b
+), scored AS (
+    -- weighted Jaccard similarity: the weight of the shared words over the weight of all
+    -- the words of both; the shared words, heaviest first, for the evidence
+    SELECT
+        a,
+        b,
+        coalesce(sum(weight) FILTER (WHERE sides = 2), 0) AS shared_weight,
+        sum(weight) AS all_weight,
+        list(word ORDER BY weight DESC, word) FILTER (WHERE sides = 2 AND weight > 0)
+            AS shared_words
     FROM (
-        SELECT complaint_key, unnest(text_words(text)) AS word
-        FROM texts
-        SEMI JOIN (SELECT a AS complaint_key FROM placed UNION SELECT b FROM placed)
-            USING (complaint_key)
+        SELECT s.a, s.b, s.word, any_value(w.weight) AS weight, count(*) AS sides
+        FROM sides AS s
+        JOIN weights AS w USING (category, word)
+        GROUP BY ALL
     )
-    WHERE length(word) > 1
-    GROUP BY complaint_key
-), likely AS MATERIALIZED (
-    -- signature similarity (two words can share a bit, which moves it a little either way)
-    -- no more than 0.1 below the threshold
-    SELECT p.*
-    FROM placed AS p
-    JOIN signed AS x ON x.complaint_key = p.a
-    JOIN signed AS y ON y.complaint_key = p.b
-    WHERE bit_count(x.bits & y.bits) / bit_count(x.bits | y.bits)
-          >= $text_similarity_min - 0.1
-), words AS MATERIALIZED (
-    -- the exact word sets of the remaining pairs' texts: the words of title and
-    -- description in lower case, split at spaces and , . ( ), two characters or more
-    SELECT DISTINCT complaint_key, word
-    FROM (
-        SELECT complaint_key, unnest(text_words(text)) AS word
-        FROM texts
-        SEMI JOIN (SELECT a AS complaint_key FROM likely UNION SELECT b FROM likely)
-            USING (complaint_key)
-    )
-    WHERE length(word) > 1
-), word_counts AS (
-    SELECT complaint_key, count(*) AS words FROM words GROUP BY complaint_key
-), shared AS (
-    SELECT p.a, p.b, count(*) AS shared
-    FROM likely AS p
-    JOIN words AS x ON x.complaint_key = p.a
-    JOIN words AS y ON y.complaint_key = p.b AND y.word = x.word
-    GROUP BY p.a, p.b
+    GROUP BY a, b
 ), text_edges AS (
-    -- each seeking complaint's best candidate at or above the threshold (Jaccard similarity
-    -- of the two word sets): the most similar, then the nearest in time
-    SELECT p.*, s.shared / (x.words + y.words - s.shared) AS similarity
-    FROM likely AS p
-    JOIN shared AS s USING (a, b)
-    JOIN word_counts AS x ON x.complaint_key = p.a
-    JOIN word_counts AS y ON y.complaint_key = p.b
-    WHERE similarity >= $text_similarity_min
+    -- each seeking complaint's best candidate at or above the threshold whose shared words
+    -- weigh enough: the most similar, then the nearest in time
+    SELECT
+        p.*,
+        s.shared_weight / s.all_weight AS similarity,
+        s.shared_weight,
+        s.shared_words
+    FROM placed AS p
+    JOIN scored AS s USING (a, b)
+    WHERE s.all_weight > 0
+        AND similarity >= $text_similarity_min
+        AND s.shared_weight >= $text_evidence_min
     QUALIFY row_number() OVER (PARTITION BY p.a ORDER BY similarity DESC, p.gap_days, p.b) = 1
 )
 SELECT a, b, 'reporter' AS rule, gap_days, NULL::DOUBLE AS similarity,
+       NULL::DOUBLE AS shared_weight, NULL::VARCHAR[] AS shared_words,
        NULL::VARCHAR AS street, NULL::DOUBLE AS pin_distance_m, NULL::VARCHAR AS reporters,
        NULL::VARCHAR AS id_a, NULL::VARCHAR AS id_b, NULL::VARCHAR AS review
 FROM reporter_edges
 UNION ALL
-SELECT a, b, 'text', gap_days, similarity, street, pin_distance_m, reporters, NULL, NULL, NULL
+SELECT a, b, 'text', gap_days, similarity, shared_weight, shared_words, street,
+       pin_distance_m, reporters, NULL, NULL, NULL
 FROM text_edges
 UNION ALL
-SELECT complaint_key_a, complaint_key_b, action, NULL, NULL, NULL, NULL, NULL, case_id_a,
-       case_id_b,
+SELECT complaint_key_a, complaint_key_b, action, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       case_id_a, case_id_b,
        reviewed_by || ' (' || coalesce(CAST(reviewed_at AS VARCHAR), 'undated') || '): '
        || reason
 FROM stg_case_links;
@@ -303,11 +420,22 @@ WITH nodes AS (
                 || coalesce(', both name Jl. ' || e.street, '')
                 || coalesce(', map pins ' || CAST(round(e.pin_distance_m) AS BIGINT)
                             || ' m apart', '')
+                || '; shared words weigh ' || printf('%.1f', e.shared_weight)
+                || coalesce(' (' || nullif(array_to_string(e.shared_words[1:6], ', '), '')
+                            || CASE WHEN len(e.shared_words) > 6 THEN ', ...' ELSE '' END
+                            || ')', '')
                 || '; ' || e.reporters
         END, CASE WHEN e.gap_days < 2
             THEN CAST(round(e.gap_days * 24) AS BIGINT) || ' hours apart'
             ELSE printf('%.1f', e.gap_days) || ' days apart'
-        END) AS match_evidence
+        END) AS match_evidence,
+        -- the same link, structured: rule, the other complaint, weighted similarity,
+        -- weight of the shared words, distance of the pins (text rule)
+        coalesce(e.rule, CASE WHEN u.note IS NOT NULL THEN 'unlink' END) AS match_rule,
+        o.source || ':' || o.source_id AS match_with,
+        e.similarity AS match_score,
+        e.shared_weight AS match_weight,
+        e.pin_distance_m
     FROM nodes AS n
     LEFT JOIN shown AS e ON e.node = n.complaint_key
     LEFT JOIN nodes AS o ON o.complaint_key = e.other
@@ -325,7 +453,12 @@ SELECT
     g.member_count,
     v.match_evidence,
     n.is_confidential,
-    n.is_anonymous
+    n.is_anonymous,
+    v.match_rule,
+    v.match_with,
+    v.match_score,
+    v.match_weight,
+    v.pin_distance_m
 FROM nodes AS n
 JOIN groups AS g USING (label)
 JOIN nodes AS p ON p.complaint_key = g.case_key
@@ -343,7 +476,12 @@ SELECT
     1,
     NULL,
     is_confidential,
-    is_anonymous
+    is_anonymous,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL
 FROM stg_complaints
 ANTI JOIN merge_components AS c ON c.node = stg_complaints.complaint_key;
 
@@ -352,3 +490,15 @@ DROP TABLE merge_components;
 DROP TABLE merge_ends;
 
 DROP TABLE merge_edges;
+
+DROP TABLE merge_document_frequency;
+
+DROP TABLE merge_common_texts;
+
+DROP MACRO merge_evidence_text;
+
+DROP TABLE merge_common_pins;
+
+DROP TABLE merge_common_places;
+
+DROP TABLE merge_category_sizes;

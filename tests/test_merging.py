@@ -81,9 +81,26 @@ def test_merge_report_agrees_with_the_plain_count(demo_home, capsys):
     assert f"false negatives     {len(same - merged):>9,}" in out
 
 
-def test_merge_report_needs_a_demo_truth(uji_home, capsys):
+def test_merge_report_works_without_a_truth(uji_home, capsys):
+    """Kota Uji (no truth file): C1 and C2 are one case by the reporter rule, C3 is alone
+    and C4 is quarantined, so 3 complaints, 2 cases, 1 complaint merged by the reporter."""
+    run_pipeline(uji_home)
+    assert main(["merge-report", "--home", str(uji_home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "  complaints                  3\n" in out
+    assert "  cases                       2  (1 of more than one complaint; 1 complaints" in out
+    assert "    reporter rule             1\n" in out
+    assert "    text rule                 0\n" in out
+    assert "Sample of the reporter rule's merged pairs to review (1 of 1):" in out
+    assert "  a  s1:C2  " in out and "  b  s1:C1  " in out
+    assert "evidence: same reporter, category and kelurahan Bulusan as s1:C1" in out
+    assert "precision and recall need a demo city's truth" in out
+    assert "precision " not in out.replace("precision and recall need", "")
+
+
+def test_merge_report_needs_a_snapshot(uji_home, capsys):
     assert main(["merge-report", "--home", str(uji_home.root)]) == 1
-    assert "only a demo city" in capsys.readouterr().err
+    assert "no published snapshot" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------- hand-made cases
@@ -107,19 +124,22 @@ S2 = [
      "0812-3333"),
     ("U3", "call_center", "2025-05-08 09:00:00", "sampah", "Sampah", "Menumpuk", "Meteseh",
      "0812-3333"),
-    # text similarity exactly at the threshold 0.6: T1 words {banjir di jl kenanga air
+    # (a category with fewer than cases.common_min_complaints = 50 complaints weighs every
+    # word 1, so the weighted similarity is the plain Jaccard one; the category's name is
+    # not in these texts)
+    # text similarity 0.6, above the threshold 0.45: T1 words {banjir di jl kenanga air
     # setinggi lutut} (7), T2 {banjir jl kenanga air setinggi lutut sejak pagi ini} (9),
     # 6 shared, 10 in all: 6 / 10 = 0.6, merged. E-mail and phone: not comparable.
-    ("T1", "whatsapp", "2025-05-12 08:00:00", "banjir", "Banjir di Jl. Kenanga",
+    ("T1", "whatsapp", "2025-05-12 08:00:00", "drainase", "Banjir di Jl. Kenanga",
      "Air setinggi lutut", "Rowosari", "0813-4444"),
-    ("T2", "email", "2025-05-12 13:00:00", "banjir", "Banjir Jl. Kenanga",
+    ("T2", "email", "2025-05-12 13:00:00", "drainase", "Banjir Jl. Kenanga",
      "air setinggi lutut sejak pagi ini", "Rowosari", "warga.satu@contoh.id"),
-    # just below: T3 {banjir di jl melati air setinggi lutut} (7), T4 {banjir jl melati air
-    # setinggi sejak pagi} (7), 5 shared, 9 in all: 5 / 9 = 0.556 < 0.6, not merged
-    ("T3", "whatsapp", "2025-05-12 08:00:00", "banjir", "Banjir di Jl. Melati",
+    # below: T3 {banjir di jl melati air setinggi lutut} (7), T4 {banjir jl melati air
+    # sejak pagi tadi} (7), 4 shared, 10 in all: 4 / 10 = 0.4 < 0.45, not merged
+    ("T3", "whatsapp", "2025-05-12 08:00:00", "drainase", "Banjir di Jl. Melati",
      "Air setinggi lutut", "Kramas", "0813-5555"),
-    ("T4", "email", "2025-05-12 13:00:00", "banjir", "Banjir Jl. Melati",
-     "air setinggi sejak pagi", "Kramas", "warga.dua@contoh.id"),
+    ("T4", "email", "2025-05-12 13:00:00", "drainase", "Banjir Jl. Melati",
+     "air sejak pagi tadi", "Kramas", "warga.dua@contoh.id"),
     # the window (3 days): exactly 72 hours apart merges, 72 hours and a minute does not
     ("W1", "whatsapp", "2025-05-14 08:00:00", "pohon_tumbang", "Pohon tumbang di Jl. Cempaka",
      "Menutup jalan", "Jangli", "0814-6666"),
@@ -189,7 +209,7 @@ def test_cases_after_rules_and_overrides(merged):
             {"s1:C1", "s1:C2"}, {"s1:C3"},  # Kota Uji itself: C4 is quarantined
             {"s2:L1", "s2:L2"},  # linked by the reviewer
             {"s2:U1", "s2:U3"}, {"s2:U2"},  # U2 unlinked
-            {"s2:T1", "s2:T2"}, {"s2:T3"}, {"s2:T4"},  # 0.6 merges, 0.556 does not
+            {"s2:T1", "s2:T2"}, {"s2:T3"}, {"s2:T4"},  # 0.6 merges, 0.4 does not
             {"s2:W1", "s2:W2"}, {"s2:W3"}, {"s2:W4"},  # 72 h merges, 72 h 1 min does not
             {"s2:S1"}, {"s2:S2"},  # two streets
             {"s2:P1"}, {"s2:P2"},  # two phone numbers; their link was quarantined
@@ -239,13 +259,29 @@ def test_evidence_of_the_text_rule(merged):
     m = members(merged)
     assert m["s2:T1"][2] == (
         "text similarity 0.60 with s2:T2 (email): same category and kelurahan Rowosari, "
-        "both name Jl. Kenanga; reporter identifiers of different kinds (email, phone); "
-        "5 hours apart"
+        "both name Jl. Kenanga; shared words weigh 6.0 (air, banjir, jl, kenanga, lutut, "
+        "setinggi); reporter identifiers of different kinds (email, phone); 5 hours apart"
     )
+    # the words of the category's name (pohon, tumbang) are no evidence: 5 words left
     assert m["s2:W2"][2] == (
         "text similarity 1.00 with s2:W1 (whatsapp): same category and kelurahan Jangli, "
-        "both name Jl. Cempaka; no reporter on the mass_media one; 3.0 days apart"
+        "both name Jl. Cempaka; shared words weigh 5.0 (cempaka, di, jalan, jl, menutup); "
+        "no reporter on the mass_media one; 3.0 days apart"
     )
+    structured = dict(
+        (r[0], r[1:])
+        for r in read_snapshot(
+            merged,
+            "SELECT source || ':' || source_id, match_rule, match_with, match_score, "
+            "match_weight, pin_distance_m FROM case_members",
+        )
+    )
+    assert structured["s2:T1"] == ("text", "s2:T2", pytest.approx(0.6), 6.0, None)
+    assert structured["s2:W2"] == ("text", "s2:W1", 1.0, 5.0, None)
+    assert structured["s2:U1"][:2] == ("reporter", "s2:U3")
+    assert structured["s2:L1"][:2] == ("link", "s2:L2")
+    assert structured["s2:U2"] == ("unlink", None, None, None, None)
+    assert structured["s2:S1"] == (None, None, None, None, None)
     for alone in ("s2:T3", "s2:T4", "s2:W3", "s2:W4", "s2:S1", "s2:S2", "s2:P1", "s2:P2"):
         assert m[alone][1:] == (1, None), alone
 
@@ -294,7 +330,11 @@ def write_policy(tmp_path: Path, **cases) -> Path:
 
 def test_merge_settings_default_when_left_out(tmp_path):
     params = load_policy(write_policy(tmp_path)).sql_params()
-    assert params["text_similarity_min"] == 0.6
+    assert params["text_similarity_min"] == 0.45
+    assert params["text_evidence_min"] == 4.0
+    assert params["common_min_complaints"] == 50
+    assert (params["common_place_share"], params["common_pin_share"]) == (0.05, 0.002)
+    assert params["common_text_share"] == 0.05
     assert params["max_pin_distance_m"] == 500
     assert params["text_match_max_candidates"] == 30
     assert (params["reporter_kind_channels"], params["reporter_kind_names"]) == (
@@ -313,6 +353,13 @@ def test_merge_settings_default_when_left_out(tmp_path):
         ({"text_match_max_candidates": 0}, "must be >= 1"),
         ({"reporter_id_kinds": ["email"]}, "cases.reporter_id_kinds"),
         ({"reporter_id_kinds": {"email": ""}}, "maps channel names to kinds"),
+        ({"text_evidence_min": -1}, "must be >= 0"),
+        ({"text_evidence_min": "high"}, "cases.text_evidence_min' must be"),
+        ({"common_min_complaints": 0}, "must be >= 1"),
+        ({"common_pin_share": 0}, "'cases.common_pin_share' must be > 0 and <= 1"),
+        ({"common_place_share": 2}, "'cases.common_place_share' must be > 0 and <= 1"),
+        ({"common_text_share": 1.5}, "'cases.common_text_share' must be > 0 and <= 1"),
+        ({"common_pin_shares": 0.1}, "did you mean 'common_pin_share'"),
     ],
 )
 def test_bad_merge_settings_are_refused(tmp_path, cases, message):
