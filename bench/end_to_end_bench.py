@@ -143,8 +143,9 @@ def generate(path: Path, rows: int, seed: int = 311, year: int = 2013) -> None:
     street = np.array(STREETS)[rng.integers(0, len(STREETS), rows)]
     cross = np.array(STREETS)[rng.integers(0, len(STREETS), rows)]
     resolution = np.array(RESOLUTIONS)[rng.integers(0, len(RESOLUTIONS), rows)]
-    board = [f"{n:02d} {b}" for n, b in zip(rng.integers(1, 18, rows).tolist(),
-                                            np.array(BOROUGHS)[borough].tolist(), strict=True)]  # fmt: skip
+    boards = zip(rng.integers(1, 18, rows).tolist(), np.array(BOROUGHS)[borough].tolist(),
+                 strict=True)  # fmt: skip
+    board = [f"{n:02d} {b}" for n, b in boards]
     lat_s = pl.Series(lat).cast(pl.String)
     lon_s = pl.Series(lon).cast(pl.String)
     blank = pl.lit(None, pl.String)
@@ -282,8 +283,8 @@ def report(results: dict[str, list[tuple[float, dict]]]) -> None:
         print(f"{label:<{width}}" + "".join(
             f"{sum(med[c].get(k, 0) for k in keys):>14.2f}" for c in codes))  # fmt: skip
     print(f"{'= all steps':<{width}}" + "".join(f"{sum(med[c].values()):>14.2f}" for c in codes))
-    print(f"{'end to end (wall)':<{width}}" + "".join(
-        f"{sorted(w for w, _ in results[c])[len(results[c]) // 2]:>14.2f}" for c in codes))  # fmt: skip
+    walls = {c: sorted(w for w, _ in results[c])[len(results[c]) // 2] for c in codes}
+    print(f"{'end to end (wall)':<{width}}" + "".join(f"{walls[c]:>14.2f}" for c in codes))
 
 
 def _median_steps(runs: list[tuple[float, dict]]) -> dict[str, float]:
