@@ -208,9 +208,15 @@ def make_home(target: Path, export: Path, year: int = 2013) -> Path:
     return target
 
 
-def run(code: Path, home: Path) -> tuple[float, dict[str, float]]:
-    """`rapor run` with `code` first on PYTHONPATH: wall seconds and seconds per step."""
-    env = {**os.environ, "PYTHONPATH": str(code), "DAGSTER_HOME": str(home / "dagster")}
+def run(code: str, home: Path) -> tuple[float, dict[str, float]]:
+    """`rapor run` with `code` first on PYTHONPATH: wall seconds and seconds per step.
+    `PATH@nopyc` runs it without compiled bytecode (an empty PYTHONPYCACHEPREFIX, with
+    PYTHONDONTWRITEBYTECODE): every module compiled from source in the run, as in a venv
+    that `uv sync` made without `--compile-bytecode` (dev.py before this bench)."""
+    code, _, how = code.partition("@")
+    env = {**os.environ, "PYTHONPATH": code, "DAGSTER_HOME": str(home / "dagster")}
+    if how == "nopyc":
+        env |= {"PYTHONPYCACHEPREFIX": str(home / "no-pyc"), "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--home", str(home)],
@@ -246,8 +252,9 @@ def step_seconds(home: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[121_145])
-    parser.add_argument("--code", type=Path, nargs="+", default=[ROOT],
-                        help="checkouts to compare, in this order (default: this one)")  # fmt: skip
+    parser.add_argument("--code", nargs="+", default=[str(ROOT)],
+                        help="checkouts to compare, in this order (default: this one); "
+                        "PATH@nopyc: without compiled bytecode")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1, help="alternating runs per checkout")
     parser.add_argument("--tmp", type=Path, default=None, help="where to write (default: /tmp)")
     args = parser.parse_args()
@@ -262,7 +269,7 @@ def main() -> int:
             for r in range(args.rounds):
                 for i, code in enumerate(args.code):
                     home = make_home(Path(tmp) / f"home-{rows}-{i}-{r}", export)
-                    results.setdefault(str(code), []).append(run(code, home))
+                    results.setdefault(code, []).append(run(code, home))
                     shutil.rmtree(home)
             report(results)
             export.unlink()
@@ -275,7 +282,7 @@ def report(results: dict[str, list[tuple[float, dict]]]) -> None:
     med = {c: _median_steps(results[c]) for c in codes}
     steps = sorted({s for c in codes for s in med[c]}, key=lambda s: -med[codes[-1]].get(s, 0))
     width = max(len(s) for s in steps) + 2
-    names = [Path(c).name for c in codes]
+    names = [Path(c.split("@")[0]).name + ("@nopyc" if "@nopyc" in c else "") for c in codes]
     print(f"{'step':<{width}}" + "".join(f"{n:>14}" for n in names))
     for s in steps:
         print(f"{s:<{width}}" + "".join(f"{med[c].get(s, 0):>14.2f}" for c in codes))
