@@ -5,8 +5,8 @@
 Generates (numpy, seeded) one flat CSV export in the shape New York City publishes its 311
 service requests (the 41 columns of `tests/data/nyc311/311_nyc_sample.csv`; one year of
 cases with agencies, complaint types, descriptors, addresses, ZIP codes, coordinates,
-resolution texts, opened / closed / due timestamps), about 500 bytes a row, so 121,145
-rows are a 61 MB file. The home is `tests/fixtures/nyc311` (the agencies as units) with the
+resolution texts, opened / closed / due timestamps), about 537 bytes a row, so 121,145
+rows are a 65 MB file. The home is `tests/fixtures/nyc311` (the agencies as units) with the
 export as a source read through `mappings/nyc311.yaml`.
 
 For each `--code` folder (a checkout of rapor; default: this one), in turn and in a fresh
