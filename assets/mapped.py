@@ -637,7 +637,7 @@ def _hash_reporters(records: pl.DataFrame, spec: TableSpec, reporters: Reporters
     column = _reporter_column(spec)
     if column is None or column not in records.columns:
         return records
-    return records.with_columns(pl.col(column).map_elements(reporters.hash, return_dtype=pl.String))
+    return records.with_columns(reporters.hash_series(records[column]))
 
 
 def _reporter_column(spec: TableSpec) -> str | None:

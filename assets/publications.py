@@ -263,10 +263,31 @@ def _add_new_columns(con) -> None:
             con.execute(f'ALTER TABLE {frozen} ADD COLUMN "{column}" {data_type}')
 
 
+def _month_inputs(con, reference_hash: str) -> dict[str, tuple[str, int]]:
+    """month -> (input fingerprint, number of distinct input rows), computed in the
+    warehouse for every month at once: `input_fingerprint` and the length of
+    `_input_rows`, without fetching the rows (hex digests sort the same in both)."""
+    return {
+        month: (fingerprint, rows)
+        for month, fingerprint, rows in con.execute(
+            "SELECT month, sha256(string_agg(DISTINCT row_hash, ',' ORDER BY row_hash) "
+            "|| '|' || $ref), count(DISTINCT row_hash) "
+            "FROM publication_input_rows GROUP BY month",
+            {"ref": reference_hash},
+        ).fetchall()
+    }
+
+
 def publish_months(con, tenant: str, policy, run_id: str | None, as_of: dt.date) -> list:
     """Append a version for every month (up to the month of `as_of`, the data cut-off)
     whose numbers, policy or calendar differ from its newest version. Returns
-    [(month, version, provisional)]."""
+    [(month, version, provisional)].
+
+    A month whose numbers did not move costs its snapshot hash only: its input rows are
+    read into Python only for a change summary (a month that had a version before). Every
+    new version of the run is written in one transaction (publications, publication_inputs
+    and each frozen table with one INSERT each), so the versions of one run appear
+    together or not at all."""
     as_of_month = as_of.strftime("%Y-%m")
     run_sql(con, "publication_tables")
     run_sql(con, "publication_inputs")
@@ -284,10 +305,20 @@ def publish_months(con, tenant: str, policy, run_id: str | None, as_of: dt.date)
         ).fetchall()
     ]
     _add_new_columns(con)
-    made = []
+    month_inputs = _month_inputs(con, reference_hash)
+    no_inputs = (input_fingerprint({}, reference_hash), 0)
+    provisional_months = dict(
+        con.execute(
+            "SELECT month, coalesce(bool_or(provisional), false) FROM ("
+            "SELECT month, provisional FROM tenant_month UNION ALL "
+            "SELECT month, provisional FROM unit_month UNION ALL "
+            "SELECT month, provisional FROM officer_month) GROUP BY month"
+        ).fetchall()
+    )
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows, made = [], []
     for month in months:
         previous = _latest(con, tenant, month)
-        inputs = _input_rows(con, month)
         now = {
             "tenant": tenant,
             "month": month,
@@ -304,54 +335,65 @@ def publish_months(con, tenant: str, policy, run_id: str | None, as_of: dt.date)
             previous[k] == now[k] for k in ("snapshot_hash", "policy_hash", "calendar_hash")
         ):
             continue
-        (provisional,) = con.execute(
-            "SELECT coalesce(bool_or(provisional), false) FROM ("
-            "SELECT provisional FROM tenant_month WHERE month = $m UNION ALL "
-            "SELECT provisional FROM unit_month WHERE month = $m UNION ALL "
-            "SELECT provisional FROM officer_month WHERE month = $m)",
-            {"m": month},
-        ).fetchall()[0]
+        provisional = bool(provisional_months.get(month, False))
         version = 1 if previous is None else previous["version"] + 1
-        old_inputs = {} if previous is None else _input_rows(con, month, previous["version"])
-        row = {
+        fingerprint, input_rows = month_inputs.get(month, no_inputs)
+        if previous is None:
+            summary = change_summary(con, month, None, now, {}, {}, provisional)
+        else:
+            summary = change_summary(
+                con, month, previous, now, _input_rows(con, month),
+                _input_rows(con, month, previous["version"]), provisional,
+            )  # fmt: skip
+        rows.append({
             **now,
             "version": version,
-            "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "input_fingerprint": input_fingerprint(inputs, reference_hash),
+            "published_at": published_at,
+            "input_fingerprint": fingerprint,
             "supersedes": None if previous is None else previous["version"],
-            "change_summary": change_summary(
-                con, month, previous, now, inputs, old_inputs, provisional
-            ),
+            "change_summary": summary,
             "provisional": provisional,
-            "input_rows": len(inputs),
+            "input_rows": input_rows,
             "run_id": run_id,
-        }
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(
-                f"INSERT INTO publications ({', '.join(PUBLICATION_COLUMNS)}) VALUES ("
-                + ", ".join(f"${c}" for c in PUBLICATION_COLUMNS)
-                + ")",
-                {c: row[c] for c in PUBLICATION_COLUMNS},
-            )
-            con.execute(
-                "INSERT INTO publication_inputs SELECT $t, month, $v, input_table, source, "
-                "file, row_number, row_hash, detail FROM publication_input_rows "
-                "WHERE month = $m",
-                {"t": tenant, "v": version, "m": month},
-            )
-            for table, (frozen, _) in MONTH_TABLES.items():
-                con.execute(
-                    f"INSERT INTO {frozen} BY NAME "
-                    f"SELECT $v AS version, * FROM {table} WHERE month = $m",
-                    {"v": version, "m": month},
-                )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        })  # fmt: skip
         made.append((month, version, provisional))
+    if rows:
+        _append_versions(con, tenant, rows)
     return made
+
+
+def _append_versions(con, tenant: str, rows: list[dict]) -> None:
+    """The new versions, in one transaction: their publications rows, input rows and
+    frozen month rows (each table with one INSERT over the months published)."""
+    made = {"m": [r["month"] for r in rows], "v": [r["version"] for r in rows]}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.executemany(
+            f"INSERT INTO publications ({', '.join(PUBLICATION_COLUMNS)}) VALUES ("
+            + ", ".join(f"${c}" for c in PUBLICATION_COLUMNS)
+            + ")",
+            [{c: r[c] for c in PUBLICATION_COLUMNS} for r in rows],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE publication_made AS "
+            "SELECT unnest($m::VARCHAR[]) AS month, unnest($v::INTEGER[]) AS version",
+            made,
+        )
+        con.execute(
+            "INSERT INTO publication_inputs SELECT $t, i.month, p.version, i.input_table, "
+            "i.source, i.file, i.row_number, i.row_hash, i.detail "
+            "FROM publication_input_rows AS i JOIN publication_made AS p USING (month)",
+            {"t": tenant},
+        )
+        for table, (frozen, _) in MONTH_TABLES.items():
+            con.execute(
+                f"INSERT INTO {frozen} BY NAME SELECT p.version, t.* "
+                f"FROM {table} AS t JOIN publication_made AS p USING (month)"
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 @dg.asset(

@@ -6,9 +6,11 @@ Runs go through the home's own Dagster instance (DIR/dagster), so they show up i
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import socket
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +222,21 @@ def header_problem(path: Path, table: str) -> str | None:
     return None
 
 
+def _import_gx_meanwhile() -> None:
+    """Start importing Great Expectations in a thread: it takes seconds of mostly Python
+    work, and the quality gate needs it only after reading and staging, whose Polars and
+    DuckDB work leaves the GIL free, so on two cores the import costs the run little. The
+    gate's own import waits for this one (the import lock); a failure here only means
+    the gate imports it itself."""
+    from pipelines.quality import _gx
+
+    def quietly():
+        with contextlib.suppress(Exception):  # the gate imports it again and says why
+            _gx()
+
+    threading.Thread(target=quietly, name="rapor-import-gx", daemon=True).start()
+
+
 def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
     """Ingest everything, then recompute `month` (YYYY-MM) or every month with data, audit,
     and publish. Raises PipelineFailed, leaving the last snapshot in place, on failure."""
@@ -234,6 +251,7 @@ def run_pipeline(home: Home, month: str | None = None) -> RunSummary:
             f"another run of {home.root} is in progress ({', '.join(r.run_id for r in busy)}); "
             "try again when it has finished"
         )
+    _import_gx_meanwhile()
     if month:
         run = _materialize(UPSTREAM + MONTHLY, home, instance, partition_key=partition_key(month))
         runs, months = [run], (month, month)

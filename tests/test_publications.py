@@ -5,6 +5,8 @@ The moved numbers below were worked out by hand from tests/fixtures/kota_uji (se
 tests/test_pipeline_fixture.py for the calendar reasoning), not computed by the code.
 """
 
+import hashlib
+
 import yaml
 
 from pipelines.policy import DEFAULT_POLICY
@@ -45,6 +47,20 @@ def test_same_inputs_same_snapshot_hash_and_no_new_version(uji_home):
         assert ("provisional" in summary) == provisional
     # three months hold different numbers, so three different hashes
     assert len({row[3] for row in before}) == 3
+    # the input fingerprint (computed in the warehouse for all months at once) is, as
+    # docs/publications.md defines it, the SHA-256 of the month's distinct input row
+    # hashes, sorted, joined with commas, then "|" and the reference hash; input_rows
+    # counts them. Worked out here in Python from the frozen publication_inputs.
+    for month, fingerprint, count, reference in read_snapshot(
+        uji_home,
+        "SELECT month, input_fingerprint, input_rows, reference_hash FROM publications",
+    ):
+        hashes = {h for (h,) in read_snapshot(
+            uji_home, "SELECT row_hash FROM publication_inputs WHERE month = $m", {"m": month}
+        )}  # fmt: skip
+        text = ",".join(sorted(hashes)) + "|" + reference
+        assert fingerprint == hashlib.sha256(text.encode()).hexdigest(), month
+        assert count == len(hashes) > 0, month
 
     second = run_pipeline(uji_home)
     assert second.publications == []

@@ -951,3 +951,33 @@ def test_without_any_snapshot_the_app_still_says_why(volume_blocked, tmp_path, m
         "Gerbang mutu terakhir gagal (complaint_volume), sehingga belum ada yang diterbitkan."
     ]
     assert [e.value for e in at.error] == ["Belum ada data yang diterbitkan"]
+
+
+def test_gate_outcomes_same_on_microsecond_and_nanosecond_timestamps():
+    """DuckDB gives pandas microsecond timestamps; the gate hands GX nanoseconds (whole
+    column comparisons, not a Python call per value). The outcomes must be the same, and
+    the one complaint received after `now` (worked out by hand: row 3) must fail."""
+    import pandas as pd
+
+    from pipelines import quality as q
+
+    now = dt.datetime(2025, 5, 1, 12, 0)
+    received = pd.Series(pd.to_datetime(["2025-04-01 08:00:00", "2025-04-30 23:59:59",
+                                         "2025-05-01 12:00:01", None]))  # fmt: skip
+    frame = pd.DataFrame({
+        "complaint_key": [1, 2, 3, 4], "source": ["s"] * 4,
+        "source_id": ["a", "b", "c", "d"], "channel": ["whatsapp"] * 4,
+        "complaint_class": ["pengaduan"] * 4, "file": ["f.csv"] * 4,
+        "row_number": [1, 2, 3, 4],
+    })  # fmt: skip
+    micro = frame.assign(received_at=received.astype("datetime64[us]"))
+    nano = frame.assign(received_at=received.astype("datetime64[ns]"))
+    got_micro = q.check_complaints(micro, now=now)
+    got_nano = q.check_complaints(nano, now=now)
+    assert [(o.expectation, o.passed, o.observed, o.failing_rows, o.sample) for o in got_micro] \
+        == [(o.expectation, o.passed, o.observed, o.failing_rows, o.sample) for o in got_nano]
+    (future,) = [o for o in got_micro if o.expectation.endswith("between(received_at)")]
+    assert (future.passed, future.failing_rows) == (False, 1)
+    assert future.sample[0]["source_id"] == "c"
+    (present,) = [o for o in got_micro if o.expectation.endswith("not_be_null(received_at)")]
+    assert (present.passed, present.failing_rows) == (False, 1)
