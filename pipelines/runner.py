@@ -59,6 +59,10 @@ class RunSummary:
     # files a source folder holds that no table reads ("source/file"), quarantined as
     # "file not read"
     unread_files: list[str] = field(default_factory=list)
+    # a source's own verdicts beside rapor's, per unit (verdict_agreement): unit_code,
+    # with_verdict, compared, agree, disagree, rapor_not_judged, source_unknown, and the
+    # case ids of the disagreeing cases
+    verdicts: list[tuple] = field(default_factory=list)
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -275,6 +279,14 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                     "WHERE reason_code = 'file not read' ORDER BY ALL"
                 ).fetchall()
             ],
+            verdicts=con.execute(
+                "SELECT a.unit_code, a.with_verdict, a.compared, a.agree, a.disagree, "
+                "a.rapor_not_judged, a.source_unknown, "
+                "coalesce(list_sort(list(v.case_id) FILTER (WHERE NOT v.agrees)), []) "
+                "FROM verdict_agreement AS a "
+                "LEFT JOIN source_verdicts AS v ON v.unit_code IS NOT DISTINCT FROM a.unit_code "
+                "GROUP BY ALL ORDER BY a.unit_code NULLS LAST"
+            ).fetchall(),
         )
     finally:
         con.close()

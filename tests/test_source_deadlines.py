@@ -1,0 +1,251 @@
+"""A source's own deadlines and verdicts (docs/sources.md, "Deadlines and the source's
+verdict"): the NYC 311 exports judged by their own Due Date to the second, requests without
+one not judged; a source's on-time / overdue verdict kept beside rapor's and compared."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from pipelines.mappings import MappingError, parse_mapping
+from pipelines.runner import run_pipeline
+from tests.conftest import copy_fixture, read_snapshot
+from tests.test_sources import MAPPINGS, NYC_DATA, NYC_FILES, NYC_TIME, add_source
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _instant(text: str) -> dt.datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    return dt.datetime.strptime(text, NYC_TIME).replace(tzinfo=NEW_YORK)
+
+
+def _rows(source: str) -> list[dict]:
+    with open(NYC_DATA / NYC_FILES[source], newline="", encoding="utf8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def nyc_home(tmp_path_factory):
+    home = copy_fixture("nyc311", tmp_path_factory.mktemp("nyc_due") / "home")
+    for source, name in NYC_FILES.items():
+        add_source(home, source, "nyc311", {name: NYC_DATA / name})
+    run_pipeline(home)
+    return home
+
+
+def test_the_shipped_nyc_mapping_honours_due_dates_to_the_second():
+    mapping = parse_mapping(yaml.safe_load((MAPPINGS / "nyc311.yaml").read_text()), "nyc")
+    assert mapping.deadlines is not None
+    assert (mapping.deadlines.due_at, mapping.deadlines.compare,
+            mapping.deadlines.without_due_at) == ("source", "timestamp", "not_judged")  # fmt: skip
+
+
+def test_nyc_verdicts_are_the_files_own_closed_vs_due_comparison(nyc_home):
+    """For every closed request with both dates that rapor staged with its resolution,
+    met == (Closed Date <= Due Date), compared as instants in New York time by the csv
+    module and datetime; every other request (no Due Date) is not judged."""
+    cases = {
+        case_id: (met, basis, status)
+        for case_id, met, basis, status in read_snapshot(
+            nyc_home,
+            "SELECT case_id, resolution_met, resolution_deadline_basis, status FROM cases",
+        )
+    }
+    # the requests whose complaint or resolution rapor quarantined (tests/test_sources.py
+    # lists these real faults) are not compared
+    faulty = {
+        (source, int(row))
+        for source, file, row in read_snapshot(
+            nyc_home, "SELECT source, file, row_number FROM quarantine "
+            "WHERE input_table = 'complaints' OR file LIKE '%#resolved'",
+        )
+    }  # fmt: skip
+    assert len(faulty) == 5
+    # a request merged with another into one case is judged as that case (its events
+    # together): only the cases of one request are compared with the file's own row
+    merged = {
+        (source, source_id)
+        for source, source_id in read_snapshot(
+            nyc_home, "SELECT source, source_id FROM case_members WHERE member_count > 1"
+        )
+    }
+    assert 0 < len(merged) < 30
+    compared = met_n = missed_n = undated = 0
+    hours_late_met_by_date = 0
+    for source in NYC_FILES:
+        for number, row in enumerate(_rows(source), start=1):
+            if (source, number) in faulty or (source, row["Unique Key"].strip()) in merged:
+                continue
+            case_id = f"{source}:{row['Unique Key'].strip()}"
+            assert case_id in cases, case_id
+            met, basis, status = cases[case_id]
+            closed, due = _instant(row["Closed Date"]), _instant(row["Due Date"])
+            if due is None:
+                undated += 1
+                assert (met, basis) == (None, "none"), case_id
+                continue
+            assert basis == "source_timestamp", case_id
+            if row["Status"] == "Closed" and closed is not None:
+                compared += 1
+                assert status == "resolved", case_id
+                assert met == (closed <= due), (case_id, closed, due)
+                met_n += closed <= due
+                missed_n += closed > due
+                hours_late_met_by_date += closed > due and closed.date() == due.date()
+    # the counts show the test compares real cases both ways
+    assert compared > 1000 and met_n > 100 and missed_n > 100 and undated > 0
+    # and that a date comparison would have got some of them wrong
+    assert hours_late_met_by_date > 0
+    print(f"compared {compared}: met {met_n}, missed {missed_n}; undated {undated}; "
+          f"late by hours on the due date {hours_late_met_by_date}")  # fmt: skip
+
+
+def test_nyc_requests_without_due_date_are_in_no_sla_denominator(nyc_home):
+    [(judged,)] = read_snapshot(
+        nyc_home, "SELECT count(*) FROM cases WHERE resolution_met IS NOT NULL"
+    )
+    [(due,)] = read_snapshot(nyc_home, "SELECT sum(resolution_due) FROM tenant_month")
+    (none_in_facts,) = read_snapshot(
+        nyc_home,
+        "SELECT count(*) FROM holder_facts AS f JOIN cases AS c USING (case_id) "
+        "WHERE f.fact = 'resolution' AND c.resolution_deadline_basis = 'none'",
+    )
+    assert none_in_facts == [(0,)]
+    assert due == judged
+
+
+# --- a source's own verdict beside rapor's ---------------------------------------------
+
+VERDICT_MAPPING = {
+    "format": "csv",
+    "timestamps": {"formats": ["%Y-%m-%d %H:%M"], "timezone": "Asia/Jakarta"},
+    "complaints": {"columns": {
+        "source_id": "id", "channel": {"value": "city_portal"}, "received_at": "dibuat",
+        "category": "kategori", "title": "judul", "district": "kecamatan", "due_at": "batas",
+    }},
+    "deadlines": {"due_at": "source", "compare": "timestamp"},
+    "verdict": {"column": "tepat_waktu", "on_time": ["Ya"], "overdue": ["Tidak"]},
+    "events": {"derive": [
+        {"event_type": "forwarded", "at": "dibuat", "unit_code": "unit"},
+        {"event_type": "resolved", "at": "ditutup", "unit_code": "unit"},
+    ]},
+}  # fmt: skip
+# id, unit, received, closed, due, the source's verdict; rapor's by hand (due at 08:00):
+VERDICT_ROWS = [
+    ("V1", "DPU", "2025-04-14 08:00", "2025-04-22 10:00", "2025-04-25 08:00", "Ya"),  # met: agree
+    ("V2", "DPU", "2025-04-15 09:00", "2025-04-25 09:00", "2025-04-25 08:00", "Ya"),  # 1 h late
+    ("V3", "DPU", "2025-04-16 10:00", "2025-04-28 11:00", "2025-04-25 08:00", "Tidak"),  # agree
+    ("V4", "PKM-A", "2025-04-17 11:00", "2025-04-18 12:00", "2025-04-25 08:00", "Tidak"),  # met
+    ("V5", "PKM-A", "2025-04-21 12:00", "", "2025-06-30 08:00", "Ya"),  # open, due after as_of
+    ("V6", "PKM-A", "2025-04-22 13:00", "2025-04-23 14:00", "2025-04-25 08:00", "mungkin"),
+    ("V7", "DPU", "2025-04-23 14:00", "2025-04-24 15:00", "2025-04-25 08:00", ""),  # no verdict
+]  # fmt: skip
+TOPICS = [
+    ("jalan_rusak", "Lubang besar di jalan raya", "Tembalang"),
+    ("lampu_jalan", "Lampu penerangan mati total", "Banyumanik"),
+    ("drainase", "Selokan tersumbat sampah plastik", "Candisari"),
+    ("puskesmas", "Antrean pendaftaran terlalu lama", "Gajahmungkur"),
+    ("obat", "Stok obat habis di apotek", "Pedurungan"),
+    ("imunisasi", "Jadwal vaksin anak berubah", "Genuk"),
+    ("trotoar", "Trotoar retak membahayakan pejalan", "Ngaliyan"),
+]
+
+
+def _verdict_csv() -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "unit", "dibuat", "ditutup", "batas", "tepat_waktu", "kategori",
+                     "judul", "kecamatan"])  # fmt: skip
+    for row, topic in zip(VERDICT_ROWS, TOPICS, strict=True):
+        writer.writerow([*row, *topic])
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def verdict_home(tmp_path_factory):
+    home = copy_fixture("kota_uji", tmp_path_factory.mktemp("verdict") / "home")
+    folder = home.sources_dir / "vt"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(yaml.safe_dump(VERDICT_MAPPING))
+    (folder / "export.csv").write_text(_verdict_csv())
+    return home
+
+
+def test_source_verdicts_beside_rapors_and_their_agreement_per_unit(verdict_home, capsys):
+    from pipelines.cli import main
+
+    assert main(["run", "--home", str(verdict_home.root)]) == 0
+    out = capsys.readouterr().out
+    rows = read_snapshot(
+        verdict_home,
+        "SELECT case_id, unit_code, source_verdict, rapor_verdict, agrees "
+        "FROM source_verdicts ORDER BY case_id",
+    )
+    assert rows == [
+        ("vt:V1", "DPU", "on_time", "on_time", True),
+        ("vt:V2", "DPU", "on_time", "overdue", False),
+        ("vt:V3", "DPU", "overdue", "overdue", True),
+        ("vt:V4", "PKM-A", "overdue", "on_time", False),
+        ("vt:V5", "PKM-A", "on_time", None, None),
+        ("vt:V6", "PKM-A", "unknown", "on_time", None),
+    ]
+    agreement = read_snapshot(
+        verdict_home,
+        "SELECT unit_code, with_verdict, compared, agree, disagree, "
+        "source_on_time_rapor_overdue, source_overdue_rapor_on_time, rapor_not_judged, "
+        "source_unknown, agreement_rate FROM verdict_agreement ORDER BY unit_code",
+    )
+    assert agreement == [
+        ("DPU", 3, 3, 2, 1, 1, 0, 0, 0, 2 / 3),
+        ("PKM-A", 3, 1, 0, 1, 0, 1, 1, 1, 0.0),
+    ]
+    # V7 (no verdict) is judged by rapor all the same, by its own due timestamp
+    assert read_snapshot(
+        verdict_home, "SELECT resolution_met, resolution_deadline_basis FROM cases "
+        "WHERE case_id = 'vt:V7'",
+    ) == [(True, "source_timestamp")]  # fmt: skip
+    # the run summary says it, per unit, with the disagreeing case ids
+    assert "source verdicts  agree 2 of 4 compared (2 disagree; 1 not judged by rapor, " \
+        "1 unknown value)" in out  # fmt: skip
+    assert "DPU          agree 2 of 3, disagree 1: vt:V2" in out
+    assert "PKM-A        agree 0 of 1, disagree 1: vt:V4" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"deadlines": {"due_at": "sumber"}}, "deadlines.due_at: must be one of source, policy"),
+        ({"deadlines": {"compare": "timestmp"}}, "(did you mean 'timestamp'?)"),
+        ({"deadlines": {"without_due_at": "not_judge"}}, "(did you mean 'not_judged'?)"),
+        ({"deadlines": {"comparе": "date", "due_at": "source"}}, "unknown key(s)"),
+        ({"deadlines": {"withot_due_at": "policy"}}, "(did you mean 'without_due_at'?)"),
+        ({"deadlines": {"due_at": "policy", "compare": "date"}}, "only with due_at: source"),
+        ({"verdict": {"column": "x", "on_time": ["Y"]}}, "required key(s) missing: overdue"),
+        (
+            {"verdict": {"column": "x", "on_time": ["Y"], "overdue": ["y"]}},
+            "'y' both on_time and overdue",
+        ),
+        (
+            {"verdict": {"colum": "x", "on_time": ["Y"], "overdue": ["N"]}},
+            "(did you mean 'column'?)",
+        ),
+        ({"verdikt": {}}, "(did you mean 'verdict'?)"),
+        ({"deadline": {}}, "(did you mean 'deadlines'?)"),
+    ],
+)
+def test_bad_deadline_and_verdict_keys_say_what_to_fix(change, message):
+    raw = yaml.safe_load((MAPPINGS / "nyc311.yaml").read_text())
+    raw.pop("deadlines")
+    raw.update(change)
+    with pytest.raises(MappingError) as err:
+        parse_mapping(raw, "nyc")
+    assert message in str(err.value)
