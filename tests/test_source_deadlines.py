@@ -171,20 +171,26 @@ def _verdict_csv() -> str:
 
 
 @pytest.fixture(scope="module")
-def verdict_home(tmp_path_factory):
+def verdict_run(tmp_path_factory):
+    """Kota Uji with the verdict source, run with `rapor run`: (home, what it printed)."""
+    import contextlib
+    import io
+
+    from pipelines.cli import main
+
     home = copy_fixture("kota_uji", tmp_path_factory.mktemp("verdict") / "home")
     folder = home.sources_dir / "vt"
     folder.mkdir(parents=True)
     (folder / "source.yaml").write_text(yaml.safe_dump(VERDICT_MAPPING))
     (folder / "export.csv").write_text(_verdict_csv())
-    return home
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["run", "--home", str(home.root)]) == 0
+    return home, out.getvalue()
 
 
-def test_source_verdicts_beside_rapors_and_their_agreement_per_unit(verdict_home, capsys):
-    from pipelines.cli import main
-
-    assert main(["run", "--home", str(verdict_home.root)]) == 0
-    out = capsys.readouterr().out
+def test_source_verdicts_beside_rapors_and_their_agreement_per_unit(verdict_run):
+    verdict_home, out = verdict_run
     rows = read_snapshot(
         verdict_home,
         "SELECT case_id, unit_code, source_verdict, rapor_verdict, agrees "
@@ -249,3 +255,43 @@ def test_bad_deadline_and_verdict_keys_say_what_to_fix(change, message):
     with pytest.raises(MappingError) as err:
         parse_mapping(raw, "nyc")
     assert message in str(err.value)
+
+
+def test_the_mutu_page_shows_the_agreement_and_the_disagreeing_cases(verdict_run, monkeypatch):
+    from tests.test_app import assert_clean, run_app, table_with
+
+    monkeypatch.setenv("RAPOR_HOME", str(verdict_run[0].root))
+    at = run_app("app_pages/mutu.py")
+    assert_clean(at)
+    units = table_with(at, "unit_code", "with_verdict", "agree", "disagree")
+    assert units.select("unit_code", "compared", "agree", "disagree").rows() == [
+        ("DPU", 3, 2, 1),
+        ("PKM-A", 1, 0, 1),
+    ]
+    cases = table_with(at, "case_id", "source_verdict", "rapor_verdict")
+    assert cases.select("case_id", "source_verdict", "rapor_verdict", "deadline_basis").rows() == [
+        ("vt:V2", "tepat waktu", "terlambat", "batas waktu sumber (jam)"),
+        ("vt:V4", "terlambat", "tepat waktu", "batas waktu sumber (jam)"),
+    ]
+    assert any("2 kasus berbeda putusan" in h.value for h in at.subheader)
+
+
+def test_exports_carry_the_verdicts(verdict_run, tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from app import exports
+
+    home = verdict_run[0]
+    exports.export("xlsx", home.snapshot_path, "2025-04", tmp_path / "r.xlsx")
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == [*exports.SHEETS, "verdict_agreement", "verdict_disagreements"]
+    sheet = book["verdict_disagreements"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["vt:V2", "vt:V4"]
+    exports.export("csv", home.snapshot_path, "2025-04", tmp_path / "r.zip")
+    with zipfile.ZipFile(tmp_path / "r.zip") as archive:
+        text = archive.read("verdict_agreement.csv").decode()
+    assert text.splitlines()[1].startswith('"DPU",3,3,2,1,')
+    exports.export("pdf", home.snapshot_path, "2025-04", tmp_path / "r.pdf")
+    assert (tmp_path / "r.pdf").stat().st_size > 1000
