@@ -112,12 +112,12 @@ def test_nyc_requests_without_due_date_are_in_no_sla_denominator(nyc_home):
         nyc_home, "SELECT count(*) FROM cases WHERE resolution_met IS NOT NULL"
     )
     [(due,)] = read_snapshot(nyc_home, "SELECT sum(resolution_due) FROM tenant_month")
-    (none_in_facts,) = read_snapshot(
+    [(none_in_facts,)] = read_snapshot(
         nyc_home,
         "SELECT count(*) FROM holder_facts AS f JOIN cases AS c USING (case_id) "
         "WHERE f.fact = 'resolution' AND c.resolution_deadline_basis = 'none'",
     )
-    assert none_in_facts == [(0,)]
+    assert none_in_facts == 0
     assert due == judged
 
 
@@ -264,14 +264,15 @@ def test_the_mutu_page_shows_the_agreement_and_the_disagreeing_cases(verdict_run
     at = run_app("app_pages/mutu.py")
     assert_clean(at)
     units = table_with(at, "unit_code", "with_verdict", "agree", "disagree")
-    assert units.select("unit_code", "compared", "agree", "disagree").rows() == [
-        ("DPU", 3, 2, 1),
-        ("PKM-A", 1, 0, 1),
+    assert units[["unit_code", "compared", "agree", "disagree"]].values.tolist() == [
+        ["DPU", 3, 2, 1],
+        ["PKM-A", 1, 0, 1],
     ]
     cases = table_with(at, "case_id", "source_verdict", "rapor_verdict")
-    assert cases.select("case_id", "source_verdict", "rapor_verdict", "deadline_basis").rows() == [
-        ("vt:V2", "tepat waktu", "terlambat", "batas waktu sumber (jam)"),
-        ("vt:V4", "terlambat", "tepat waktu", "batas waktu sumber (jam)"),
+    shown = cases[["case_id", "source_verdict", "rapor_verdict", "deadline_basis"]]
+    assert shown.values.tolist() == [
+        ["vt:V2", "tepat waktu", "terlambat", "batas waktu sumber (jam)"],
+        ["vt:V4", "terlambat", "tepat waktu", "batas waktu sumber (jam)"],
     ]
     assert any("2 kasus berbeda putusan" in h.value for h in at.subheader)
 
