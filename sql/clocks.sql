@@ -16,8 +16,9 @@
 -- without due_at of a source whose mapping says not_judged; never judged, in no SLA
 -- denominator). A source's source.yaml `deadlines:` (due_rule, undated_rule of its head
 -- complaint) wins over the policy's deadlines.use_source_due_at (date comparison).
--- resolved_at and due_at are both tenant-local time converted from the same source
--- zone, so comparing them compares the instants (no tenant zone has a repeated hour).
+-- resolved_at and due_at are both staged as tenant-local time, each converted from its
+-- own zone or offset, so comparing them compares the instants (except within a repeated
+-- daylight-saving hour of the tenant's zone; the Indonesian zones have none).
 CREATE OR REPLACE TABLE clocks AS
 -- (clock_list is read twice, by base and by pause_parts: recomputing it is cheaper than
 -- holding all its rows in memory)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pipelines.mappings import MappingError, parse_mapping
+from pipelines.policy import DEFAULT_POLICY
 from pipelines.runner import run_pipeline
 from tests.conftest import copy_fixture, read_snapshot
 from tests.test_sources import MAPPINGS, NYC_DATA, NYC_FILES, NYC_TIME, add_source
@@ -130,7 +131,7 @@ VERDICT_MAPPING = {
         "source_id": "id", "channel": {"value": "city_portal"}, "received_at": "dibuat",
         "category": "kategori", "title": "judul", "district": "kecamatan", "due_at": "batas",
     }},
-    "deadlines": {"due_at": "source", "compare": "timestamp"},
+    "deadlines": {"due_at": "source", "compare": "timestamp", "without_due_at": "not_judged"},
     "verdict": {"column": "tepat_waktu", "on_time": ["Ya"], "overdue": ["Tidak"]},
     "events": {"derive": [
         {"event_type": "forwarded", "at": "dibuat", "unit_code": "unit"},
@@ -146,6 +147,7 @@ VERDICT_ROWS = [
     ("V5", "PKM-A", "2025-04-21 12:00", "", "2025-06-30 08:00", "Ya"),  # open, due after as_of
     ("V6", "PKM-A", "2025-04-22 13:00", "2025-04-23 14:00", "2025-04-25 08:00", "mungkin"),
     ("V7", "DPU", "2025-04-23 14:00", "2025-04-24 15:00", "2025-04-25 08:00", ""),  # no verdict
+    ("V8", "DPU", "2025-04-24 08:00", "2025-05-20 08:00", "", ""),  # no due_at: not judged
 ]  # fmt: skip
 TOPICS = [
     ("jalan_rusak", "Lubang besar di jalan raya", "Tembalang"),
@@ -155,6 +157,7 @@ TOPICS = [
     ("obat", "Stok obat habis di apotek", "Pedurungan"),
     ("imunisasi", "Jadwal vaksin anak berubah", "Genuk"),
     ("trotoar", "Trotoar retak membahayakan pejalan", "Ngaliyan"),
+    ("pohon", "Dahan pohon tumbang menutup gang", "Mijen"),
 ]
 
 
@@ -167,6 +170,22 @@ def _verdict_csv() -> str:
                      "judul", "kecamatan"])  # fmt: skip
     for row, topic in zip(VERDICT_ROWS, TOPICS, strict=True):
         writer.writerow([*row, *topic])
+    return out.getvalue()
+
+
+def _plain_csv() -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "unit", "dibuat", "ditutup", "batas", "kategori", "judul",
+                     "kecamatan"])  # fmt: skip
+    # P1: closed an hour after its due time, on the due date; P2: no due_at, closed after
+    # 3 working days (Mon 2025-05-05 -> Thu 2025-05-08)
+    writer.writerow(["P1", "DPU", "2025-05-05 08:00", "2025-05-09 09:00", "2025-05-09 08:00",
+                     "banjir", "Genangan air setinggi lutut", "Tugu"])  # fmt: skip
+    writer.writerow(["P2", "DPU", "2025-05-05 09:00", "2025-05-08 10:00", "",
+                     "parkir", "Juru parkir liar di pasar", "Semarang Barat"])  # fmt: skip
     return out.getvalue()
 
 
@@ -183,6 +202,16 @@ def verdict_run(tmp_path_factory):
     folder.mkdir(parents=True)
     (folder / "source.yaml").write_text(yaml.safe_dump(VERDICT_MAPPING))
     (folder / "export.csv").write_text(_verdict_csv())
+    # a second source says nothing of deadlines: it follows the policy, which here honours
+    # a source's due_at (use_source_due_at: true, compared as dates)
+    plain = home.sources_dir / "vp"
+    plain.mkdir()
+    mapping = {k: v for k, v in VERDICT_MAPPING.items() if k not in ("deadlines", "verdict")}
+    (plain / "source.yaml").write_text(yaml.safe_dump(mapping))
+    (plain / "export.csv").write_text(_plain_csv())
+    policy = yaml.safe_load(DEFAULT_POLICY.read_text())
+    policy["deadlines"]["use_source_due_at"] = True
+    home.policy_file.write_text(yaml.safe_dump(policy))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["run", "--home", str(home.root)]) == 0
@@ -219,6 +248,11 @@ def test_source_verdicts_beside_rapors_and_their_agreement_per_unit(verdict_run)
         verdict_home, "SELECT resolution_met, resolution_deadline_basis FROM cases "
         "WHERE case_id = 'vt:V7'",
     ) == [(True, "source_timestamp")]  # fmt: skip
+    # V8 has no due_at and its source says not_judged: no deadline, in no denominator
+    assert read_snapshot(
+        verdict_home, "SELECT resolution_met, resolution_deadline_basis, resolution_due_date, "
+        "resolution_judged_month FROM cases WHERE case_id = 'vt:V8'",
+    ) == [(None, "none", None, None)]  # fmt: skip
     # the run summary says it, per unit, with the disagreeing case ids
     assert "source verdicts  agree 2 of 4 compared (2 disagree; 1 not judged by rapor, " \
         "1 unknown value)" in out  # fmt: skip
@@ -296,3 +330,34 @@ def test_exports_carry_the_verdicts(verdict_run, tmp_path):
     assert text.splitlines()[1].startswith('"DPU",3,3,2,1,')
     exports.export("pdf", home.snapshot_path, "2025-04", tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").stat().st_size > 1000
+
+
+def test_the_case_page_says_not_judged_and_shows_the_source_verdict(verdict_run, monkeypatch):
+    from tests.test_app import assert_clean, run_app
+
+    monkeypatch.setenv("RAPOR_HOME", str(verdict_run[0].root))
+    at = run_app("app_pages/kasus.py", case="vt:V8")
+    assert_clean(at)
+    assert [m.value for m in at.metric][-1] == "tidak dinilai"
+    at = run_app("app_pages/kasus.py", case="vt:V2")
+    assert_clean(at)
+    assert [m.value for m in at.metric][-1] == "tidak"  # rapor: missed, by an hour
+    assert any("**Putusan sumber**: tepat waktu" in m.value for m in at.markdown)
+
+
+def test_a_source_that_says_nothing_follows_the_policy_and_a_mapping_wins(verdict_run):
+    """Precedence: with the policy's use_source_due_at true, source vp (no deadlines:
+    section) is judged by dates as before (P1, an hour late on its due date, is met; P2
+    without due_at by the policy's 14 working days, met after 3), while source vt's own
+    deadlines: section (timestamp) wins over the policy (V2, an hour late, is missed)."""
+    rows = read_snapshot(
+        verdict_run[0],
+        "SELECT case_id, resolution_deadline_basis, resolution_met, resolution_due_wd, "
+        "resolution_due_date FROM cases WHERE case_id IN ('vp:P1', 'vp:P2', 'vt:V2') "
+        "ORDER BY case_id",
+    )
+    assert rows == [
+        ("vp:P1", "source_date", True, 4, dt.date(2025, 5, 9)),
+        ("vp:P2", "policy", True, 14, dt.date(2025, 5, 27)),
+        ("vt:V2", "source_timestamp", False, 7, dt.date(2025, 4, 25)),
+    ]
