@@ -916,6 +916,36 @@ def quarantine_counts(snap: Snapshot, viewer: Viewer) -> pl.DataFrame:
     return _quarantine_counts(snap.path, snap.mtime_ns)
 
 
+@st.cache_data(**CACHE)
+def _verdict_tables(path: str, mtime_ns: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    with duckdb.connect(path, read_only=True) as con:
+        present = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_name IN ('verdict_agreement', 'source_verdicts')"
+            ).fetchall()
+        }
+        if present != {"verdict_agreement", "source_verdicts"}:  # an older snapshot
+            return pl.DataFrame(), pl.DataFrame()
+        agreement = con.sql("SELECT * FROM verdict_agreement ORDER BY unit_code").pl()
+        disagreeing = con.sql(
+            "SELECT case_id, unit_code, month, deadline_basis, source_verdict, rapor_verdict "
+            "FROM source_verdicts WHERE NOT agrees ORDER BY unit_code, case_id"
+        ).pl()
+    return agreement, disagreeing
+
+
+def verdict_agreement(snap: Snapshot, viewer: Viewer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A source's own on-time / overdue verdicts against rapor's, as published
+    (verdict_agreement per unit; the disagreeing cases of source_verdicts), for the units
+    the viewer may see. Both empty when no source gives a verdict (docs/sources.md)."""
+    agreement, disagreeing = _verdict_tables(snap.path, snap.mtime_ns)
+    if agreement.is_empty():
+        return agreement, disagreeing
+    return _scope(agreement, viewer), _scope(disagreeing, viewer)
+
+
 # --- recommendations and flags (docs/flags.md), publications (docs/publications.md) -------
 # Who may open which of these pages. The open mode's default viewer ("pimpinan", every unit)
 # counts as leadership. An SKPD head gets the recommendations of their own unit only.

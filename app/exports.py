@@ -211,6 +211,10 @@ class MonthReport:
     cases: pl.DataFrame
     quarantine: pl.DataFrame
     quality: pl.DataFrame
+    # a source's own verdicts against rapor's (docs/sources.md), over the snapshot: per
+    # unit, and the disagreeing cases; empty when no source gives a verdict
+    verdicts: pl.DataFrame
+    disagreements: pl.DataFrame
 
     @property
     def scope(self) -> str:
@@ -266,11 +270,13 @@ def month_report(
     else:
         totals = _sum_units(units)
     digest, source = _snapshot_hash(snap.path, month)
+    verdicts, disagreements = data.verdict_agreement(snap, viewer)
     return MonthReport(
         month=month, lang=lang, viewer=viewer, info=info, policy=rules,
         snapshot_hash=digest, hash_source=source, provisional=provisional, totals=totals,
         trend=trend, units=units, officers=officers, cases=cases.select(CASE_COLUMNS),
         quarantine=data.quarantine_counts(snap, viewer), quality=_quality(snap.path),
+        verdicts=verdicts, disagreements=disagreements,
     )  # fmt: skip
 
 
@@ -499,6 +505,9 @@ def write_xlsx(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     table("cases", report.cases)
     table("quarantine", report.quarantine)
     table("quality_results", report.quality)
+    if not report.verdicts.is_empty():  # only when a source gives its own verdict
+        table("verdict_agreement", report.verdicts)
+        table("verdict_disagreements", report.disagreements)
     book.close()
 
 
@@ -722,6 +731,27 @@ def write_pdf(report: MonthReport, out: str | os.PathLike | IO[bytes]) -> None:
     if others:
         story.append(Paragraph(tr("exp.not_rated", lang, n=others), small))
 
+    if not report.verdicts.is_empty():  # a source's own verdicts against rapor's
+        story += [Spacer(1, 0.6 * cm), Paragraph(tr("q.verdicts", lang), styles["Heading1"]),
+                  Paragraph(tr("exp.verdicts_caption", lang), styles["BodyText"])]  # fmt: skip
+        header = [tr(f"q.col.{k}", lang) for k in ("unit", "with_verdict", "compared", "agree",
+                                                   "disagree", "rapor_not_judged",
+                                                   "agreement_rate")]  # fmt: skip
+        rows = [header] + [
+            [v["unit_code"] or MISSING, fmt_int(v["with_verdict"], lang),
+             fmt_int(v["compared"], lang), fmt_int(v["agree"], lang),
+             fmt_int(v["disagree"], lang), fmt_int(v["rapor_not_judged"], lang),
+             fmt_pct(v["agreement_rate"], lang, 1)]
+            for v in report.verdicts.iter_rows(named=True)
+        ]  # fmt: skip
+        story.append(grid(_wrap_head(rows, Paragraph, small),
+                          [3.0 * cm] + [2.0 * cm] * 6, 1))  # fmt: skip
+        ids = report.disagreements["case_id"].to_list() if report.disagreements.height else []
+        if ids:
+            shown = ", ".join(ids[:50]) + (" …" if len(ids) > 50 else "")
+            story.append(Paragraph(tr("exp.verdicts_disagreeing", lang, n=len(ids), ids=shown),
+                                   small))  # fmt: skip
+
     doc = SimpleDocTemplate(
         out if hasattr(out, "write") else str(out), pagesize=A4,
         leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.6 * cm, bottomMargin=1.8 * cm,
@@ -752,7 +782,9 @@ def _csv_frames(report: MonthReport) -> dict[str, pl.DataFrame]:
                                         "rank_median")),
         "officer_month.csv": report.officers.with_columns(
             pl.lit(report.month).alias("month")).select("month", pl.exclude("month", *lists)),
-    }  # fmt: skip
+    } | ({"verdict_agreement.csv": report.verdicts,
+          "verdict_disagreements.csv": report.disagreements}
+         if not report.verdicts.is_empty() else {})  # fmt: skip
 
 
 def _metadata(report: MonthReport) -> str:

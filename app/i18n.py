@@ -382,6 +382,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{n} other SKPD are not ranked (too little data).",
     },
     "exp.officer_table": {"id": "Pegawai dengan predikat", "en": "Officers with a rating"},
+    "exp.verdicts_caption": {
+        "id": "Putusan tepat waktu / terlambat yang dicatat sumber sendiri, dibandingkan "
+        "dengan putusan rapor, per unit, atas seluruh bulan snapshot.",
+        "en": "The on-time / overdue verdicts a source records itself against rapor's, per "
+        "unit, over every month of the snapshot.",
+    },
+    "exp.verdicts_disagreeing": {
+        "id": "{n} kasus berbeda putusan: {ids}",
+        "en": "{n} cases disagree: {ids}",
+    },
     "exp.none_rated": {
         "id": "Tidak ada pegawai dengan data cukup (minimal {n} tenggat dinilai).",
         "en": "No officer has enough data (at least {n} judged deadlines).",
@@ -828,6 +838,46 @@ TEXT: dict[str, dict[str, str]] = {
     "q.col.rows": {"id": "Baris", "en": "Rows"},
     "q.status.passed": {"id": "lolos", "en": "passed"},
     "q.status.failed": {"id": "gagal", "en": "failed"},
+    "q.verdicts": {
+        "id": "Putusan tepat waktu dari sumber",
+        "en": "The source's own on-time verdicts",
+    },
+    "q.verdicts_caption": {
+        "id": "Sumber yang mencatat sendiri apakah aduan selesai tepat waktu: putusannya "
+        "dibandingkan dengan putusan rapor per unit. Dibandingkan hanya bila keduanya "
+        "menilai; rapor tidak menilai kasus yang belum jatuh tempo atau tanpa batas waktu.",
+        "en": "Sources that record whether a complaint was resolved on time: their verdict "
+        "against rapor's, per unit. Compared only where both judge; rapor does not judge a "
+        "case not yet due or one without a deadline.",
+    },
+    "q.verdicts_all_agree": {
+        "id": "Semua putusan yang dibandingkan sama.",
+        "en": "Every verdict compared agrees.",
+    },
+    "q.verdicts_disagreeing": {"id": "{n} kasus berbeda putusan", "en": "{n} cases disagree"},
+    "q.verdict.on_time": {"id": "tepat waktu", "en": "on time"},
+    "q.verdict.overdue": {"id": "terlambat", "en": "overdue"},
+    "q.verdict.unknown": {"id": "nilai tak dikenal", "en": "unknown value"},
+    "q.basis.policy": {"id": "hari kerja kebijakan", "en": "policy working days"},
+    "q.basis.source_timestamp": {
+        "id": "batas waktu sumber (jam)",
+        "en": "source due time (timestamp)",
+    },
+    "q.basis.source_date": {"id": "batas waktu sumber (tanggal)", "en": "source due date"},
+    "q.basis.none": {"id": "tidak dinilai", "en": "not judged"},
+    "q.col.unit": {"id": "Unit", "en": "Unit"},
+    "q.col.with_verdict": {"id": "Berputusan sumber", "en": "With source verdict"},
+    "q.col.compared": {"id": "Dibandingkan", "en": "Compared"},
+    "q.col.agree": {"id": "Sama", "en": "Agree"},
+    "q.col.disagree": {"id": "Berbeda", "en": "Disagree"},
+    "q.col.rapor_not_judged": {"id": "Tidak dinilai rapor", "en": "Not judged by rapor"},
+    "q.col.source_unknown": {"id": "Nilai tak dikenal", "en": "Unknown value"},
+    "q.col.agreement_rate": {"id": "Kesesuaian", "en": "Agreement"},
+    "q.col.case": {"id": "Kasus", "en": "Case"},
+    "q.col.month": {"id": "Bulan jatuh tempo", "en": "Month due"},
+    "q.col.deadline_basis": {"id": "Dasar batas waktu", "en": "Deadline basis"},
+    "q.col.source_verdict": {"id": "Putusan sumber", "en": "Source verdict"},
+    "q.col.rapor_verdict": {"id": "Putusan rapor", "en": "rapor verdict"},
     # --- sign-in and roles (app/auth.py, docs/access.md) ---------------------------------
     "auth.title": {"id": "Masuk ke rapor", "en": "Sign in to rapor"},
     "auth.caption": {

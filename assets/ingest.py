@@ -7,6 +7,7 @@ from assets.common import WAREHOUSE_POOL, count, replace_table
 from assets.fetch import fetch_sources
 from assets.mapped import is_fetched, read_mapped_source, unread_files
 from assets.readers import (
+    DEADLINE_COLUMNS,
     Reporters,
     empty_frame,
     file_problem_frame,
@@ -15,7 +16,7 @@ from assets.readers import (
     read_table,
 )
 from pipelines.engine import run_stage
-from pipelines.mappings import MappingError, load_mapping, outside_problem
+from pipelines.mappings import Deadlines, MappingError, load_mapping, outside_problem
 from pipelines.resources import RaporHome
 
 SOURCE_TABLES = ("complaints", "events", "ratings")
@@ -41,6 +42,7 @@ def read_sources(
     files = []
     for folder in home.source_dirs():
         mapping = load_mapping(folder)
+        first = len(frames["complaints"])
         if mapping is not None and mapping.format != "canonical":
             mapped, read = read_mapped_source(folder, mapping, reporters, inventory)
             for table, parts in mapped.items():
@@ -74,7 +76,21 @@ def read_sources(
             table = _meant_for(name)
             detail = f"{UNREAD}: no table of source {folder.name} reads {name}; {hint}"
             frames[table].append(file_problem_frame(table, folder.name, name, detail))
+        if mapping is not None and mapping.deadlines is not None:
+            frames["complaints"][first:] = [
+                _with_deadlines(f, mapping.deadlines) for f in frames["complaints"][first:]
+            ]
     return {t: pl.concat(fs) for t, fs in frames.items()}, files
+
+
+def _with_deadlines(frame: pl.DataFrame, deadlines: Deadlines) -> pl.DataFrame:
+    """A source's complaint rows with how its `deadlines:` say they are judged
+    (DEADLINE_COLUMNS: the rule and what a record without due_at gets)."""
+    rule, undated = DEADLINE_COLUMNS
+    return frame.with_columns(
+        pl.lit(deadlines.rule, pl.String).alias(rule),
+        pl.lit(deadlines.without_due_at, pl.String).alias(undated),
+    )
 
 
 def _meant_for(name: str) -> str:

@@ -20,6 +20,7 @@ from assets.readers import (
     BAD_MARK,
     ORIGINAL_ROW,
     ROW_PROBLEM,
+    VERDICT_COLUMN,
     Reporters,
     Text,
     canonical_frame,
@@ -41,6 +42,7 @@ from pipelines.mappings import (
     Mapping,
     MappingError,
     TableSpec,
+    Verdict,
     origin_problem,
     outside_problem,
 )
@@ -524,10 +526,26 @@ def _needed_columns(specs: dict[str, FieldSpec], extra: tuple[str, ...] = ()) ->
     return {c for s in specs.values() for c in s.columns} | set(extra)
 
 
+def _verdict_expr(verdict: Verdict) -> pl.Expr:
+    """The source's own verdict as on_time or overdue; a value in neither list is
+    "unknown" (its text is not kept: it is counted, not judged); a blank is null."""
+    value = _trimmed(verdict.column).str.to_lowercase()
+    return (
+        pl.when(value.is_null()).then(pl.lit(None, pl.String))
+        .when(value.is_in(list(verdict.on_time))).then(pl.lit("on_time"))
+        .when(value.is_in(list(verdict.overdue))).then(pl.lit("overdue"))
+        .otherwise(pl.lit("unknown"))
+        .alias(VERDICT_COLUMN)
+    )  # fmt: skip
+
+
 def _map_table(
-    records: pl.DataFrame, specs: dict[str, FieldSpec], mapping: Mapping
+    records: pl.DataFrame,
+    specs: dict[str, FieldSpec],
+    mapping: Mapping,
+    verdict: Verdict | None = None,
 ) -> pl.DataFrame:
-    exprs = []
+    exprs = [_verdict_expr(verdict)] if verdict is not None else []
     for name, spec in specs.items():
         expr = _field_expr(spec)
         if name in TIMESTAMP_FIELDS:
@@ -688,8 +706,10 @@ def read_mapped_source(
             continue
         derived = mapping.tables.get("events") if table == "complaints" else None
         derived = derived if derived is not None and derived.is_derived else None
-        needed = _needed_columns(spec.fields)
+        verdict = mapping.verdict if table == "complaints" else None
+        needed = _needed_columns(spec.fields, (verdict.column,) if verdict else ())
         optional = {s.column for s in spec.fields.values() if s.optional and s.column}
+        optional |= {verdict.column} if verdict else set()  # absent: no verdict
         keys = {s.column: KEY_COLUMNS[n] for n, s in spec.fields.items()
                 if n in KEY_COLUMNS and s.column}  # fmt: skip
         if derived is not None:
@@ -723,7 +743,7 @@ def read_mapped_source(
         if spec.key:
             parts = _supersede(parts, spec.key)
         for name, records in parts:
-            mapped = _map_table(records, spec.fields, mapping)
+            mapped = _map_table(records, spec.fields, mapping, verdict)
             frames[table].append(
                 canonical_frame(
                     mapped, table, folder.name, name, reporters, pl.col(ROW),

@@ -21,6 +21,7 @@ SNAPSHOT_TABLES = (
     "cases", "officer_month", "unit_month", "tenant_month", "quarantine", "units", "officers",
     "case_events", "case_members", "segments", "clocks", "holder_facts", "calendar_days",
     "flags", "recommendations", "predikat_distribution", "quality_results", "publications",
+    "source_verdicts", "verdict_agreement",
     "published_officer_month", "published_unit_month", "published_tenant_month",
     "published_recommendations", "published_predikat_distribution", "published_flags",
     "publication_inputs", "snapshot_info",

@@ -53,6 +53,12 @@ TABLES = {
                     "reviewed_by", "reviewed_at"),) * 2,
 }  # fmt: skip
 META = ("source", "file", "row_number", "file_problem")
+# internal columns of raw_complaints, not in the data contract: how the source's deadlines
+# are judged (from its source.yaml `deadlines:`; null: the policy's default) and the
+# source's own verdict (`verdict:`), both set by the reader, never read from a file
+DEADLINE_COLUMNS = ("due_rule", "undated_rule")
+VERDICT_COLUMN = "source_verdict"
+INTERNAL_COLUMNS = {"complaints": (*DEADLINE_COLUMNS, VERDICT_COLUMN)}
 ROW_PROBLEM = "_row_problem"  # a problem with one record, found while reading it
 ORIGINAL_ROW = "original_row"  # a mapped source's own record, as JSON
 # the tables citizens write into: reporter ids hashed, identifiers in every value scrubbed
@@ -100,7 +106,7 @@ def empty_frame(table: str) -> pl.DataFrame:
         "file": pl.String,
         "row_number": pl.Int64,
         "file_problem": pl.String,
-    } | {c: pl.String for c in (*columns, ORIGINAL_ROW)}
+    } | {c: pl.String for c in (*columns, ORIGINAL_ROW, *INTERNAL_COLUMNS.get(table, ()))}
     return pl.DataFrame(schema=schema)
 
 
@@ -443,6 +449,8 @@ def read_table(
         note = problem
     else:
         frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+        # internal columns are the reader's to set, never a file's
+        frame = frame.drop([c for c in INTERNAL_COLUMNS.get(table, ()) if c in frame.columns])
         frame = canonical_frame(frame, table, source, path.name, reporters)
     if inventory is not None:
         inventory.append(file_entry(source, path.name, table, fmt, path, frame.height,
@@ -479,8 +487,9 @@ def canonical_frame(
         if missing
         else pl.col(ROW_PROBLEM)
     )
+    internal = INTERNAL_COLUMNS.get(table, ())
     frame = frame.with_columns(
-        [pl.lit(None, pl.String).alias(c) for c in (*columns, ORIGINAL_ROW)
+        [pl.lit(None, pl.String).alias(c) for c in (*columns, ORIGINAL_ROW, *internal)
          if c not in frame.columns]
     )  # fmt: skip
     if "reporter_id" in columns and not reporters_hashed:
@@ -499,6 +508,7 @@ def canonical_frame(
         file_problem.cast(pl.String).alias("file_problem"),
         *[pl.col(c).cast(pl.String) for c in columns],
         pl.col(ORIGINAL_ROW).cast(pl.String),
+        *[pl.col(c).cast(pl.String) for c in internal],
     )
 
 

@@ -36,6 +36,8 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
             print(f"          {name}")
         if len(summary.unread_files) > 20:
             print(f"          ... and {len(summary.unread_files) - 20:,} more")
+    if summary.verdicts:
+        _print_verdicts(summary.verdicts)
     if summary.publications:
         versions = ", ".join(
             f"{month} v{version}{' (sementara)' if provisional else ''}"
@@ -54,6 +56,21 @@ def _print_summary(summary, seconds: float, home: Home, merge: str | None = None
     print("\nOpen the app with:")
     print(f"  {sys.argv[0] if sys.argv[0].endswith('rapor') else 'rapor'} app --home {home.root}")
     print("then browse to http://localhost:8501")
+
+
+def _print_verdicts(verdicts: list[tuple], shown: int = 10) -> None:
+    """The source's own verdicts against rapor's, per unit, with the disagreeing cases."""
+    total = [sum(row[i] for row in verdicts) for i in range(1, 7)]
+    _, compared, agree, disagree, not_judged, unknown = total
+    print(f"  source verdicts  agree {agree:,} of {compared:,} compared ({disagree:,} "
+          f"disagree; {not_judged:,} not judged by rapor, {unknown:,} unknown value)")  # fmt: skip
+    for unit, _, compared, agree, disagree, _, _, ids in verdicts:
+        listed = ", ".join(ids[:shown]) + (f" ... and {len(ids) - shown:,} more"
+                                           if len(ids) > shown else "")  # fmt: skip
+        print(
+            f"      {unit or '(no unit)':<12} agree {agree:,} of {compared:,}"
+            + (f", disagree {disagree:,}: {listed}" if disagree else "")
+        )
 
 
 def _run(home: Home, month: str | None, merge_vs_truth: bool = False) -> int:

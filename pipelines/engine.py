@@ -28,6 +28,7 @@ STAGES: dict[str, list[str]] = {
         "case_heads",
         "clocks",
         "cases",
+        "verdicts",
     ],
     "facts": ["holder_facts"],
     "flags": ["flags"],

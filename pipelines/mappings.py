@@ -94,6 +94,39 @@ class TableSpec:
         return bool(self.derived)
 
 
+DUE_AT_CHOICES = ("source", "policy")
+COMPARE_CHOICES = ("timestamp", "date")
+WITHOUT_DUE_AT_CHOICES = ("policy", "not_judged")
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How a source's resolution deadlines are judged (docs/sources.md, "Deadlines"):
+    `due_at` "source" honours the record's own due_at, "policy" the policy's working days;
+    with the source's, `compare` "timestamp" means met iff resolved_at <= due_at, "date"
+    iff date(resolved_at) <= date(due_at); `without_due_at` "policy" judges a record
+    without a due_at by the policy's working days, "not_judged" gives it no deadline."""
+
+    due_at: str = "source"
+    compare: str = "timestamp"
+    without_due_at: str = "policy"
+
+    @property
+    def rule(self) -> str:
+        """The rule staging carries per complaint: policy, timestamp or date."""
+        return "policy" if self.due_at == "policy" else self.compare
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The source's own on-time / overdue verdict: a column and the values (compared
+    trimmed and case-insensitively) that mean each."""
+
+    column: str
+    on_time: tuple[str, ...]
+    overdue: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Mapping:
     name: str
@@ -110,6 +143,55 @@ class Mapping:
     connection: dict[str, Any] = field(default_factory=dict)  # databases
     # source fields kept in `original_row` besides those the mapping names (scrubbed too)
     keep_fields: tuple[str, ...] = ()
+    deadlines: Deadlines | None = None  # None: the policy's deadlines.use_source_due_at
+    verdict: Verdict | None = None
+
+
+def _choice(spec: dict, key: str, choices: tuple[str, ...], where: str) -> str:
+    value = spec.get(key, choices[0])
+    if value not in choices:
+        raise MappingError(f"{where}.{key}: must be one of {', '.join(choices)}, got {value!r}"
+                           f"{nearest(value, choices)}")  # fmt: skip
+    return value
+
+
+def _deadlines(spec: Any, where: str) -> Deadlines:
+    if not isinstance(spec, dict):
+        raise MappingError(f"{where}: expected due_at, compare and/or without_due_at")
+    unknown = unknown_keys(spec, ("due_at", "compare", "without_due_at"))
+    if unknown:
+        raise MappingError(f"{where}: {unknown}")
+    due_at = _choice(spec, "due_at", DUE_AT_CHOICES, where)
+    if due_at == "policy" and ({"compare", "without_due_at"} & set(spec)):
+        raise MappingError(f"{where}: compare and without_due_at only with due_at: source")
+    return Deadlines(
+        due_at=due_at,
+        compare=_choice(spec, "compare", COMPARE_CHOICES, where),
+        without_due_at=_choice(spec, "without_due_at", WITHOUT_DUE_AT_CHOICES, where),
+    )
+
+
+def _verdict(spec: Any, where: str) -> Verdict:
+    if not isinstance(spec, dict):
+        raise MappingError(f"{where}: expected {{column: ..., on_time: [...], overdue: [...]}}")
+    unknown = unknown_keys(spec, ("column", "on_time", "overdue"))
+    if unknown:
+        raise MappingError(f"{where}: {unknown}")
+    missing = [k for k in ("column", "on_time", "overdue") if k not in spec]
+    if missing:
+        raise MappingError(f"{where}: required key(s) missing: {', '.join(missing)}")
+    values = {}
+    for key in ("on_time", "overdue"):
+        given = spec[key]
+        if isinstance(given, str | int | bool):
+            given = [given]
+        if not isinstance(given, list) or not given:
+            raise MappingError(f"{where}.{key}: expected a non-empty list of source values")
+        values[key] = tuple(str(v).strip().lower() for v in given)
+    both = sorted(set(values["on_time"]) & set(values["overdue"]))
+    if both:
+        raise MappingError(f"{where}: {', '.join(map(repr, both))} both on_time and overdue")
+    return Verdict(str(spec["column"]), values["on_time"], values["overdue"])
 
 
 def _field(spec: Any, where: str) -> FieldSpec:
@@ -246,7 +328,7 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
                            f"{nearest(fmt, FORMATS)}")  # fmt: skip
     known = {"format", "complaints", "events", "ratings", "timestamps", "csv", "json", "url",
              "page_size", "connection", "updated_at", "key", "description", "blanks",
-             "keep_fields"}  # fmt: skip
+             "keep_fields", "deadlines", "verdict"}  # fmt: skip
     unknown = unknown_keys(raw, sorted(known))
     if unknown:
         raise MappingError(f"{where}: {unknown}")
@@ -313,6 +395,10 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
     keep = raw.get("keep_fields") or []
     if not isinstance(keep, list) or not all(isinstance(k, str) and k for k in keep):
         raise MappingError(f"{where}: keep_fields: expected a list of source field names")
+    deadlines = _deadlines(raw["deadlines"], f"{where}: deadlines") if "deadlines" in raw else None
+    verdict = _verdict(raw["verdict"], f"{where}: verdict") if "verdict" in raw else None
+    if verdict is not None and fmt == "canonical":
+        raise MappingError(f"{where}: verdict: only a mapped source (not canonical) has one")
     return Mapping(
         name=name,
         format=fmt,
@@ -327,6 +413,8 @@ def parse_mapping(raw: Any, name: str) -> Mapping:
         page_size=int(raw.get("page_size", 100)),
         connection=dict(raw.get("connection") or {}),
         keep_fields=tuple(keep),
+        deadlines=deadlines,
+        verdict=verdict,
     )
 
 

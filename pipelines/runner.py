@@ -64,6 +64,10 @@ class RunSummary:
     # events stamped before receipt within the clock-skew tolerance, set to the receipt
     # time (a data-quality note, not quarantine; sql/stg_events.sql)
     clamped_events: int = 0
+    # a source's own verdicts beside rapor's, per unit (verdict_agreement): unit_code,
+    # with_verdict, compared, agree, disagree, rapor_not_judged, source_unknown, and the
+    # case ids of the disagreeing cases
+    verdicts: list[tuple] = field(default_factory=list)
 
 
 def instance_for(home: Home) -> dg.DagsterInstance:
@@ -297,6 +301,14 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                 ).fetchall()
             ],
             clamped_events=one("SELECT coalesce(sum(clamped_events), 0) FROM cases"),
+            verdicts=con.execute(
+                "SELECT a.unit_code, a.with_verdict, a.compared, a.agree, a.disagree, "
+                "a.rapor_not_judged, a.source_unknown, "
+                "coalesce(list_sort(list(v.case_id) FILTER (WHERE NOT v.agrees)), []) "
+                "FROM verdict_agreement AS a "
+                "LEFT JOIN source_verdicts AS v ON v.unit_code IS NOT DISTINCT FROM a.unit_code "
+                "GROUP BY ALL ORDER BY a.unit_code NULLS LAST"
+            ).fetchall(),
         )
     finally:
         con.close()

@@ -84,6 +84,9 @@ SELECT
     m.is_anonymous,
     m.is_confidential,
     c.due_at AS source_due_at,
+    c.due_rule,  -- the head complaint's source says how its deadline is judged
+    c.undated_rule,
+    c.source_verdict,
     l.forwarded_at,
     l.admin_acted_at,
     l.first_response_at,

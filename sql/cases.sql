@@ -6,6 +6,7 @@ WITH resolution AS (
     SELECT
         *,
         CASE WHEN met THEN end_at
+             WHEN due_at IS NOT NULL THEN due_at  -- a source's due timestamp
              ELSE CAST(due_date AS TIMESTAMP) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND
         END AS credit_at
     FROM clocks
@@ -61,6 +62,8 @@ SELECT
     r.allowed_wd AS resolution_due_wd,
     r.due_date AS resolution_due_date,
     r.paused_wd,
+    r.deadline_basis AS resolution_deadline_basis,  -- policy, source_*, none (clocks.sql)
+    r.due_at AS resolution_due_at,  -- a source's due timestamp, when it is compared as one
     CASE WHEN r.judged THEN r.met END AS resolution_met,
     CASE WHEN r.judged THEN r.due_month END AS resolution_judged_month,
     c.unit_code AS credited_unit_code,
@@ -77,7 +80,8 @@ SELECT
     -- a data problem of its events (0 when none): its page and missed deadlines say so
     coalesce(n.quarantined_events, 0) AS quarantined_events,
     coalesce(n.quarantined_closing_events, 0) AS quarantined_closing_events,
-    coalesce(n.clamped_events, 0) AS clamped_events
+    coalesce(n.clamped_events, 0) AS clamped_events,
+    h.source_verdict  -- the source's own verdict: on_time, overdue, unknown (verdicts.sql)
 FROM case_heads AS h
 LEFT JOIN resolution AS r USING (case_key)
 LEFT JOIN credit AS c USING (case_key)

@@ -9,6 +9,16 @@
 -- A forwarding or response clock belongs to one holder, who is credited with it: the
 -- admin (segment 0) or the holder segment (holder_unit_code, holder_officer_nip). The
 -- resolution clock spans holders; cases.sql says whom it is credited to.
+-- The resolution deadline's basis (deadline_basis; docs/sources.md, "Deadlines"): the
+-- policy's working days ('policy'), or the source's own due_at, compared as a timestamp
+-- (met iff resolved_at <= due_at: 'source_timestamp') or as a date (met iff
+-- date(resolved_at) <= date(due_at): 'source_date'), or no deadline ('none': a record
+-- without due_at of a source whose mapping says not_judged; never judged, in no SLA
+-- denominator). A source's source.yaml `deadlines:` (due_rule, undated_rule of its head
+-- complaint) wins over the policy's deadlines.use_source_due_at (date comparison).
+-- resolved_at and due_at are both staged as tenant-local time, each converted from its
+-- own zone or offset, so comparing them compares the instants (except within a repeated
+-- daylight-saving hour of the tenant's zone; the Indonesian zones have none).
 CREATE OR REPLACE TABLE clocks AS
 -- (clock_list is read twice, by base and by pause_parts: recomputing it is cheaper than
 -- holding all its rows in memory)
@@ -16,12 +26,13 @@ WITH clock_list AS NOT MATERIALIZED (
     SELECT case_key, 0 AS segment_no, 'forwarding' AS clock, received_at AS start_at,
            admin_acted_at AS end_at, 'tenant-5d' AS calendar_key,
            CAST($forwarding_wd AS INTEGER) AS allowed_wd, false AS pausable,
-           CAST(NULL AS DATE) AS fixed_due_date, admin_unit_code AS holder_unit_code,
+           CAST(NULL AS DATE) AS fixed_due_date, CAST(NULL AS TIMESTAMP) AS fixed_due_at,
+           'policy' AS deadline_basis, admin_unit_code AS holder_unit_code,
            admin_officer_nip AS holder_officer_nip
     FROM case_heads
     UNION ALL
     SELECT case_key, segment_no, 'response', start_at, response_end_at, calendar_key,
-           CAST($response_wd AS INTEGER), true, NULL, unit_code, officer_nip
+           CAST($response_wd AS INTEGER), true, NULL, NULL, 'policy', unit_code, officer_nip
     FROM segments
     WHERE kind = 'holder'
     UNION ALL
@@ -36,10 +47,24 @@ WITH clock_list AS NOT MATERIALIZED (
                ELSE $due_pengaduan
            END AS INTEGER),
            true,
-           CASE WHEN $use_source_due_at THEN CAST(source_due_at AS DATE) END,
+           CASE WHEN deadline_basis LIKE 'source_%' THEN CAST(source_due_at AS DATE) END,
+           CASE WHEN deadline_basis = 'source_timestamp' THEN source_due_at END,
+           deadline_basis,
            NULL,  -- spans holders: cases.sql credits it
            NULL
-    FROM case_heads
+    FROM (
+        SELECT
+            *,
+            CASE
+                WHEN coalesce(due_rule, CASE WHEN $use_source_due_at THEN 'date' END,
+                              'policy') = 'policy' THEN 'policy'
+                WHEN source_due_at IS NOT NULL
+                    THEN 'source_' || coalesce(due_rule, 'date')
+                WHEN undated_rule = 'not_judged' THEN 'none'
+                ELSE 'policy'
+            END AS deadline_basis
+        FROM case_heads
+    )
     WHERE status NOT IN ('archived', 'rejected')
 ), base AS (
     SELECT
@@ -120,20 +145,27 @@ SELECT
     m.calendar_key,
     m.start_at,
     m.end_at,
-    CASE WHEN m.fixed_due_idx IS NOT NULL THEN m.fixed_due_idx - m.start_idx
+    CASE WHEN m.deadline_basis = 'none' THEN NULL
+         WHEN m.fixed_due_idx IS NOT NULL THEN m.fixed_due_idx - m.start_idx
          ELSE m.allowed_wd END AS allowed_wd,
     m.paused_wd,
     m.elapsed_wd,
-    coalesce(m.fixed_due_date, d.day) AS due_date,
-    m.end_at IS NOT NULL
-        OR (coalesce(m.fixed_due_date, d.day) <= CAST($as_of_date AS DATE)
-            AND NOT m.still_paused) AS judged,
+    CASE WHEN m.deadline_basis <> 'none' THEN coalesce(m.fixed_due_date, d.day) END AS due_date,
+    m.deadline_basis <> 'none'
+        AND (m.end_at IS NOT NULL
+             OR (coalesce(m.fixed_due_date, d.day) <= CAST($as_of_date AS DATE)
+                 AND NOT m.still_paused)) AS judged,
     CASE
+        WHEN m.deadline_basis = 'none' THEN NULL
         WHEN m.end_at IS NULL THEN false
+        WHEN m.fixed_due_at IS NOT NULL THEN m.end_at <= m.fixed_due_at
         WHEN m.fixed_due_date IS NOT NULL THEN CAST(m.end_at AS DATE) <= m.fixed_due_date
         ELSE m.elapsed_wd <= m.allowed_wd
     END AS met,
-    strftime(coalesce(m.fixed_due_date, d.day), '%Y-%m') AS due_month,
+    CASE WHEN m.deadline_basis <> 'none'
+        THEN strftime(coalesce(m.fixed_due_date, d.day), '%Y-%m') END AS due_month,
+    m.deadline_basis,
+    m.fixed_due_at AS due_at,
     m.holder_unit_code,
     m.holder_officer_nip
 FROM measured AS m

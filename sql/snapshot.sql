@@ -27,6 +27,11 @@ SELECT c.case_id, t.* FROM holder_facts AS t JOIN cases AS c USING (case_key);
 
 CREATE TABLE snap.flags AS SELECT * FROM flags;
 
+-- a source's own verdicts beside rapor's (verdicts.sql), and their agreement per unit
+CREATE TABLE snap.source_verdicts AS SELECT * EXCLUDE (case_key) FROM source_verdicts;
+
+CREATE TABLE snap.verdict_agreement AS SELECT * FROM verdict_agreement;
+
 CREATE TABLE snap.recommendations AS SELECT * FROM recommendations;
 
 CREATE TABLE snap.predikat_distribution AS SELECT * FROM predikat_distribution;

@@ -126,6 +126,11 @@ SELECT
     coalesce(parse_bool(is_anonymous), false) AS is_anonymous,
     coalesce(parse_bool(is_confidential), false) AS is_confidential,
     due_at_t AS due_at,
+    -- internal (docs/sources.md, "Deadlines and the source's verdict"): how the source's
+    -- deadlines are judged (null: the policy's default) and its own verdict
+    due_rule,
+    undated_rule,
+    source_verdict,
     file,
     row_number
 FROM checked_complaints

@@ -82,9 +82,13 @@ cols[2].metric(
     border=True,
 )
 met = case["resolution_met"]
+# a source whose mapping gives records without due_at no deadline: "tidak dinilai"
+verdict = ui.MISSING if met is None else (t("yes") if met else t("no"))
+if case.get("resolution_deadline_basis") == "none":
+    verdict = t("q.basis.none")
 cols[3].metric(
     t("col.case_met"),
-    ui.MISSING if met is None else (t("yes") if met else t("no")),
+    verdict,
     help=ui.definition_link("judged"),
     border=True,
 )
@@ -103,6 +107,8 @@ facts = [
     (t("case.reopened"), ui.fmt_int(case["reopen_count"])),
     (t("case.rating"), ui.MISSING if case["rating_score"] is None else f"{case['rating_score']}/5"),
 ]  # fmt: skip
+if case.get("source_verdict"):  # the source's own verdict (docs/sources.md#deadlines)
+    facts.append((t("q.col.source_verdict"), t(f"q.verdict.{case['source_verdict']}")))
 st.markdown("  \n".join(f"**{label}**: {ui.plain(value or ui.MISSING)}" for label, value in facts))
 
 # --- complaints merged into the case ---------------------------------------------------

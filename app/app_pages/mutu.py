@@ -1,6 +1,8 @@
 """Mutu data: the latest quality gate (each check and expectation, passed or failed, observed
-against expected, sample failing rows), a banner when it blocked publication, and the
-quarantine of the served run per source and reason."""
+against expected, sample failing rows), a banner when it blocked publication, the
+quarantine of the served run per source and reason, and, when a source gives its own
+on-time / overdue verdict, its agreement with rapor's per unit and the disagreeing cases
+(published tables verdict_agreement and source_verdicts)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import streamlit as st
 from app import data, ui
 from app.i18n import t
 
+VERDICT_COLUMNS = ["unit_code", "with_verdict", "compared", "agree", "disagree",
+                   "rapor_not_judged", "source_unknown", "agreement_rate"]  # fmt: skip
 MAX_REASONS = 8  # failed expectations listed in the banner; the table below has them all
 
 
@@ -25,6 +29,16 @@ def status_words(frame: pl.DataFrame) -> pl.Series:
     return ui.words(
         frame, "passed", lambda ok: t("q.status.passed" if ok else "q.status.failed"), "status"
     )
+
+
+def verdict_words() -> dict[str, str]:
+    """A verdict (on_time, overdue, unknown) in the current language."""
+    return {v: t(f"q.verdict.{v}") for v in ("on_time", "overdue", "unknown")}
+
+
+def basis_words() -> dict[str, str]:
+    """A resolution deadline's basis (clocks.sql) in the current language."""
+    return {b: t(f"q.basis.{b}") for b in ("policy", "source_timestamp", "source_date", "none")}
 
 
 snap = ui.snapshot_or_stop()
@@ -170,3 +184,46 @@ else:
             "rows": st.column_config.NumberColumn(t("q.col.rows")),
         },
     )
+
+agreement, disagreeing = data.verdict_agreement(snap, viewer)
+if not agreement.is_empty():
+    st.header(t("q.verdicts"))
+    st.caption(t("q.verdicts_caption"))
+    st.dataframe(
+        agreement.select(VERDICT_COLUMNS),
+        hide_index=True,
+        key="verdict_agreement",
+        column_config={
+            "unit_code": st.column_config.TextColumn(t("q.col.unit")),
+            "with_verdict": st.column_config.NumberColumn(t("q.col.with_verdict")),
+            "compared": st.column_config.NumberColumn(t("q.col.compared")),
+            "agree": st.column_config.NumberColumn(t("q.col.agree")),
+            "disagree": st.column_config.NumberColumn(t("q.col.disagree")),
+            "rapor_not_judged": st.column_config.NumberColumn(t("q.col.rapor_not_judged")),
+            "source_unknown": st.column_config.NumberColumn(t("q.col.source_unknown")),
+            "agreement_rate": st.column_config.NumberColumn(
+                t("q.col.agreement_rate"), format="percent"
+            ),
+        },
+    )
+    if disagreeing.is_empty():
+        st.caption(t("q.verdicts_all_agree"))
+    else:
+        st.subheader(t("q.verdicts_disagreeing", n=ui.fmt_int(disagreeing.height)))
+        st.dataframe(
+            disagreeing.with_columns(
+                pl.col("source_verdict").replace_strict(verdict_words(), default=None),
+                pl.col("rapor_verdict").replace_strict(verdict_words(), default=None),
+                pl.col("deadline_basis").replace_strict(basis_words(), default=None),
+            ),
+            hide_index=True,
+            key="verdict_disagreeing",
+            column_config={
+                "case_id": st.column_config.TextColumn(t("q.col.case")),
+                "unit_code": st.column_config.TextColumn(t("q.col.unit")),
+                "month": st.column_config.TextColumn(t("q.col.month")),
+                "deadline_basis": st.column_config.TextColumn(t("q.col.deadline_basis")),
+                "source_verdict": st.column_config.TextColumn(t("q.col.source_verdict")),
+                "rapor_verdict": st.column_config.TextColumn(t("q.col.rapor_verdict")),
+            },
+        )
