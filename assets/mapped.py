@@ -644,7 +644,11 @@ def _derive_events(records: pl.DataFrame, spec: TableSpec, complaints: TableSpec
             pl.lit(event.event_type).alias("event_type"),
         ]
         fields += [_field_expr(s).alias(k) for k, s in event.fields.items()]
-        rows = records.filter(keep).select(*fields, problem.alias(ROW_PROBLEM), ROW, ORIGINAL_ROW)
+        # the record's original_row is not copied to each of its events: quarantine.sql
+        # reads it from the complaint row ('export.csv#resolved' row n = 'export.csv' row n)
+        rows = records.filter(keep).select(
+            *fields, problem.alias(ROW_PROBLEM), ROW, pl.lit(None, pl.String).alias(ORIGINAL_ROW)
+        )
         out.append((event.event_type, rows))
     return out
 

@@ -21,14 +21,19 @@ WITH rejected AS (
     FROM checked_complaints
     WHERE reason IS NOT NULL
     UNION ALL
-    SELECT 'events', source, file, row_number, reason,
-           to_json({'source': source, 'file': file, 'row_number': row_number,
-                    'reason': reason, 'source_id': source_id, 'event_at': event_at,
-                    'event_type': event_type, 'unit_code': unit_code,
-                    'officer_nip': officer_nip, 'note': note})::VARCHAR,
-           original_row
-    FROM checked_events
-    WHERE reason IS NOT NULL
+    SELECT 'events', e.source, e.file, e.row_number, e.reason,
+           to_json({'source': e.source, 'file': e.file, 'row_number': e.row_number,
+                    'reason': e.reason, 'source_id': e.source_id, 'event_at': e.event_at,
+                    'event_type': e.event_type, 'unit_code': e.unit_code,
+                    'officer_nip': e.officer_nip, 'note': e.note})::VARCHAR,
+           -- an event a mapping made from a one-row-per-case record shares that record's
+           -- original_row, kept once, on the complaint row of the same file and row number
+           coalesce(e.original_row, c.original_row)
+    FROM checked_events AS e
+    LEFT JOIN raw_complaints AS c
+        ON contains(e.file, '#') AND c.source = e.source
+        AND c.file = regexp_replace(e.file, '#[^#]*$', '') AND c.row_number = e.row_number
+    WHERE e.reason IS NOT NULL
     UNION ALL
     SELECT 'ratings', source, file, row_number, reason,
            to_json({'source': source, 'file': file, 'row_number': row_number,

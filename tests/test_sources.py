@@ -206,6 +206,12 @@ def test_same_file_twice_and_a_corrected_reexport(tmp_path):
         "AND input_table = 'complaints' AND row_number = 2",
     )[0]
     assert '"Closed Date":"03/15/2011 04:14:19 PM"' in old
+    # its events are quarantined with the same record (kept once, on the complaint row)
+    assert read_snapshot(
+        home,
+        "SELECT file, original_row FROM quarantine WHERE file LIKE 'export-1.csv#%' "
+        "AND input_table = 'events' AND row_number = 2 ORDER BY file",
+    ) == [("export-1.csv#forwarded", old), ("export-1.csv#resolved", old)]
 
     # running again changes nothing
     before = read_snapshot(home, "SELECT * FROM cases ORDER BY case_id")
