@@ -142,17 +142,23 @@ class MergeReview:
         return "\n".join(lines).rstrip()
 
 
+def _open_snapshot(home: Home) -> duckdb.DuckDBPyConnection:
+    """A connection with `home`'s published snapshot attached read-only as `snap`."""
+    if not home.snapshot_path.exists():
+        raise MergeEvalError(f"no published snapshot at {home.snapshot_path}: run rapor first")
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("ATTACH $p AS snap (READ_ONLY)", {"p": str(home.snapshot_path)})
+    return con
+
+
 def review(home: Home | Path, examples: int = 5) -> MergeReview:
     """Counts of the merge published in `home`'s snapshot by rule, and a sample of each
     rule's merged pairs (a merged complaint and the one its evidence names), spread over
     the data by a hash of the complaint, for a reviewer to judge by eye."""
     home = home if isinstance(home, Home) else Home(Path(home))
-    if not home.snapshot_path.exists():
-        raise MergeEvalError(f"no published snapshot at {home.snapshot_path}: run rapor first")
-    con = duckdb.connect()
+    con = _open_snapshot(home)
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("ATTACH $p AS snap (READ_ONLY)", {"p": str(home.snapshot_path)})
         columns = {r[0] for r in con.execute("DESCRIBE snap.case_members").fetchall()}
         if not {"match_rule", "match_with"} <= columns:
             raise MergeEvalError(
@@ -216,12 +222,8 @@ def evaluate(home: Home | Path, examples: int = 5) -> MergeReport:
     truth = home.root / TRUTH_FILE
     if not truth.exists():
         raise MergeEvalError(f"no {truth}: only a demo city (rapor demo) has a known truth")
-    if not home.snapshot_path.exists():
-        raise MergeEvalError(f"no published snapshot at {home.snapshot_path}: run rapor first")
-    con = duckdb.connect()
+    con = _open_snapshot(home)
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("ATTACH $p AS snap (READ_ONLY)", {"p": str(home.snapshot_path)})
         con.execute(
             "CREATE TEMP TABLE truth AS SELECT source, source_id, complaint_key AS truth_key "
             "FROM read_csv($p, all_varchar = true)",
