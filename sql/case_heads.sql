@@ -2,8 +2,9 @@
 -- final resolution (a resolution undone by a later reopening does not count), closing
 -- status and the final holder. A final resolution the source's system made by itself
 -- (automatic_closures.sql) resolves the case at its last activity: resolved_at is that
--- activity, closed_at the closure, closed_automatically true. Free text (title, description, notes) stays in the staged
--- tables and joins in at publication: carrying it through every stage costs time.
+-- activity, closed_at the closure, closed_automatically true. Free text (title,
+-- description, notes) stays in the staged tables and joins in at publication: carrying it
+-- through every stage costs time.
 -- Two statements: the per-case aggregate over all events first, then the joins; in one
 -- statement both held their memory at once (at 10M complaints, more than a 3 GB limit).
 CREATE OR REPLACE TEMP TABLE case_lifecycle AS
