@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+import sql
 from assets.readers import ROW_PROBLEM, TABLES, find_table_file, read_csv
 from assets.reference import REFERENCE_TABLES
 from pipelines.home import Home, HomeError
@@ -301,14 +302,7 @@ def summarize(home: Home, runs: list[str], months: tuple[str, str]) -> RunSummar
                 ).fetchall()
             ],
             clamped_events=one("SELECT coalesce(sum(clamped_events), 0) FROM cases"),
-            verdicts=con.execute(
-                "SELECT a.unit_code, a.with_verdict, a.compared, a.agree, a.disagree, "
-                "a.rapor_not_judged, a.source_unknown, "
-                "coalesce(list_sort(list(v.case_id) FILTER (WHERE NOT v.agrees)), []) "
-                "FROM verdict_agreement AS a "
-                "LEFT JOIN source_verdicts AS v ON v.unit_code IS NOT DISTINCT FROM a.unit_code "
-                "GROUP BY ALL ORDER BY a.unit_code NULLS LAST"
-            ).fetchall(),
+            verdicts=con.execute(sql.text("verdict_summary")).fetchall(),
         )
     finally:
         con.close()
